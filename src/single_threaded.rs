@@ -1,0 +1,75 @@
+//! [`AssumeSingleThreaded`]: `Sync` by the caller's promise, at no cost.
+
+use core::alloc::{GlobalAlloc, Layout};
+
+/// Makes a non-[`Sync`] allocator usable as a `#[global_allocator]` on the promise that only one
+/// thread ever uses it.
+///
+/// A `static` must be `Sync` even in a program with one thread; this wrapper provides it without
+/// a lock, so it adds no code. On `wasm32-unknown-unknown` without the `atomics` target feature
+/// there is only one thread, and the promise holds trivially. For threaded wasm use
+/// [`LockedAllocator`](crate::LockedAllocator).
+///
+/// ```no_run
+/// use zepto_alloc::{AssumeSingleThreaded, FreeListAllocator};
+///
+/// // SAFETY: this program never starts a second thread.
+/// #[global_allocator]
+/// static ALLOCATOR: AssumeSingleThreaded<FreeListAllocator> =
+///     unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) };
+/// # fn main() {}
+/// ```
+#[derive(Debug)]
+pub struct AssumeSingleThreaded<T> {
+    inner: T,
+}
+
+impl<T> AssumeSingleThreaded<T> {
+    /// Wraps `inner`, promising that it is only ever used from one thread.
+    ///
+    /// # Safety
+    ///
+    /// The wrapper (and so `inner`) must never be used by two threads, neither at the same time
+    /// nor one after the other without synchronisation. In practice: the program is
+    /// single-threaded, as wasm without the `atomics` feature always is.
+    #[must_use]
+    pub const unsafe fn new(inner: T) -> Self {
+        Self { inner }
+    }
+
+    /// The wrapped allocator.
+    pub const fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+// SAFETY: the caller of `new` promised that only one thread ever uses this value, so there is no
+// concurrent or unsynchronised access for `Sync` to rule out.
+unsafe impl<T> Sync for AssumeSingleThreaded<T> {}
+
+// SAFETY: forwards every call, with the caller's contract, to an allocator that upholds it.
+unsafe impl<T: GlobalAlloc> GlobalAlloc for AssumeSingleThreaded<T> {
+    #[inline(always)]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded contract.
+        unsafe { self.inner.alloc(layout) }
+    }
+
+    #[inline(always)]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded contract.
+        unsafe { self.inner.alloc_zeroed(layout) }
+    }
+
+    #[inline(always)]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { self.inner.dealloc(ptr, layout) }
+    }
+
+    #[inline(always)]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded contract.
+        unsafe { self.inner.realloc(ptr, layout, new_size) }
+    }
+}

@@ -1,0 +1,22 @@
+//! Test support shared by the crate's host tests, Miri runs and fuzz target (feature `testing`).
+//!
+//! **Not a public API**: it exists so that one randomized body checks every allocator the same
+//! way from `cargo test`, `cargo miri test` and libFuzzer, and it changes without notice.
+//!
+//! - [`HostGrower`] plays `memory.grow` on the host: pages of one real allocation, so pointers
+//!   carry provenance and Miri can check them, with a page limit for out-of-memory, optional
+//!   gaps (another module grew memory in between) and an unused tail below the first page.
+//! - [`Inspect`] lets a test see an allocator's free blocks.
+//! - [`run`] interprets bytes as allocator operations and checks each against a shadow model:
+//!   alignment, bounds, non-overlap, contents preserved, zeroed memory zero, nulls only when the
+//!   grower refused, and that free and used memory add up to what was grown.
+
+mod host_grower;
+mod inspect;
+mod model;
+mod ops;
+
+pub use host_grower::HostGrower;
+pub use inspect::Inspect;
+pub use model::{Model, Reuse};
+pub use ops::{ByteSource, Expect, Rng, Stats, run};

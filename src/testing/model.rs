@@ -1,0 +1,242 @@
+//! [`Model`]: the shadow allocator every real one is checked against.
+//!
+//! It records each live block (address, layout, fill pattern) in an address-ordered map, and for
+//! allocators that never reuse memory, every block ever handed out. Each new block must be
+//! aligned, inside memory the grower handed out, and disjoint from every recorded block; its
+//! contents are a pattern derived from a per-block seed, verified before it is freed and after
+//! `realloc` moved it.
+
+use super::HostGrower;
+use super::Inspect;
+use core::alloc::Layout;
+use std::collections::BTreeMap;
+use std::vec::Vec;
+
+/// Whether an allocator may hand out memory again after it was freed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// Freed memory goes back to a free list (checked through [`Inspect`]).
+    Frees,
+    /// Nothing is ever reused: a new block must not overlap any block ever handed out.
+    Never,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    ptr: *mut u8,
+    layout: Layout,
+    seed: u8,
+}
+
+/// The shadow model: the blocks an allocator has handed out and what they must contain.
+#[derive(Debug)]
+pub struct Model {
+    reuse: Reuse,
+    /// Live blocks by address.
+    live: BTreeMap<usize, Block>,
+    /// Freed blocks by address, kept to check that `Reuse::Never` allocators never reuse.
+    dead: BTreeMap<usize, usize>,
+    next_seed: u8,
+}
+
+impl Model {
+    /// An empty model.
+    pub fn new(reuse: Reuse) -> Self {
+        Self {
+            reuse,
+            live: BTreeMap::new(),
+            dead: BTreeMap::new(),
+            next_seed: 1,
+        }
+    }
+
+    /// Number of live blocks.
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
+
+    /// True when no block is live.
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
+    /// The addresses of all live blocks.
+    pub fn addresses(&self) -> Vec<usize> {
+        self.live.keys().copied().collect()
+    }
+
+    /// The live block at `address`: its pointer and layout.
+    pub fn block(&self, address: usize) -> (*mut u8, Layout) {
+        let block = &self.live[&address];
+        (block.ptr, block.layout)
+    }
+
+    /// Checks a block `alloc` just returned and records it: aligned, inside the grower's memory,
+    /// disjoint from every other block, zero if `zeroed`. Then fills it with its pattern.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a block of `layout.size()` bytes that an allocator just handed out (the
+    /// checks catch an allocator that breaks this, as far as they can without touching it).
+    pub unsafe fn add(
+        &mut self,
+        ptr: *mut u8,
+        layout: Layout,
+        zeroed: bool,
+        grower: Option<&HostGrower>,
+    ) {
+        let (start, size) = (ptr.addr(), layout.size());
+        assert!(!ptr.is_null());
+        assert_eq!(
+            start % layout.align(),
+            0,
+            "{start:#x} is not aligned to {}",
+            layout.align()
+        );
+        let end = start
+            .checked_add(size)
+            .expect("block wraps the address space");
+        if let Some(grower) = grower {
+            let regions = grower.regions();
+            let inside = regions.iter().any(|&(lo, hi)| lo <= start && end <= hi);
+            assert!(
+                inside,
+                "[{start:#x}, {end:#x}) is outside the grown memory {regions:x?}"
+            );
+        }
+        if let Some((&other, block)) = self.live.range(..end).next_back() {
+            assert!(
+                other + block.layout.size() <= start,
+                "[{start:#x}, {end:#x}) overlaps a live block at {other:#x}"
+            );
+        }
+        if self.reuse == Reuse::Never
+            && let Some((&other, &len)) = self.dead.range(..end).next_back()
+        {
+            assert!(
+                other + len <= start,
+                "[{start:#x}, {end:#x}) reuses freed memory at {other:#x}"
+            );
+        }
+        // SAFETY: the caller's contract; the checks above found the block in grown memory and
+        // clear of every other block.
+        let bytes = unsafe { core::slice::from_raw_parts_mut(ptr, size) };
+        if zeroed {
+            assert!(
+                bytes.iter().all(|&b| b == 0),
+                "alloc_zeroed at {start:#x} is not zero"
+            );
+        }
+        let seed = self.next_seed;
+        self.next_seed = self.next_seed.wrapping_add(1).max(1);
+        fill(bytes, seed);
+        self.live.insert(start, Block { ptr, layout, seed });
+    }
+
+    /// Verifies the block at `address` still holds its pattern.
+    pub fn verify(&self, address: usize) {
+        let block = &self.live[&address];
+        // SAFETY: the model only holds live blocks.
+        unsafe { verify(block.ptr, block.layout.size(), block.seed) };
+    }
+
+    /// Verifies and forgets the block at `address`, returning its pointer and layout for
+    /// `dealloc`.
+    pub fn remove(&mut self, address: usize) -> (*mut u8, Layout) {
+        self.verify(address);
+        let block = self.live.remove(&address).unwrap();
+        if self.reuse == Reuse::Never {
+            self.dead.insert(address, block.layout.size());
+        }
+        (block.ptr, block.layout)
+    }
+
+    /// Records that `realloc` moved the block at `address` to `new` (`new_size` bytes): checks
+    /// the new block like `add` and that it starts with the old contents.
+    ///
+    /// # Safety
+    ///
+    /// As for [`add`](Model::add): `new` must be the block `realloc` just returned.
+    pub unsafe fn moved(
+        &mut self,
+        address: usize,
+        new: *mut u8,
+        new_size: usize,
+        grower: Option<&HostGrower>,
+    ) {
+        let old = self.live.remove(&address).unwrap();
+        if self.reuse == Reuse::Never && new.addr() != address {
+            self.dead.insert(address, old.layout.size());
+        }
+        let kept = old.layout.size().min(new_size);
+        // SAFETY: the caller's contract: `new` holds `new_size >= kept` bytes.
+        unsafe { verify(new, kept, old.seed) };
+        let layout = Layout::from_size_align(new_size, old.layout.align()).unwrap();
+        // SAFETY: the caller's contract.
+        unsafe { self.add(new, layout, false, grower) };
+    }
+
+    /// Checks a freeing allocator's free list against the model and the grower: free blocks lie
+    /// in grown memory, do not overlap live blocks, and free plus live bytes account for every
+    /// grown byte (nothing lost, nothing handed out twice).
+    pub fn check_heap(&self, inspect: &dyn Inspect, grower: &HostGrower) {
+        let regions = grower.regions();
+        let free = inspect.free_blocks();
+        let mut used: Vec<(usize, usize)> = self
+            .live
+            .values()
+            .map(|block| (block.ptr.addr(), inspect.footprint(block.layout)))
+            .chain(free.iter().copied())
+            .collect();
+        used.sort_unstable();
+        for pair in used.windows(2) {
+            let ((a, a_len), (b, _)) = (pair[0], pair[1]);
+            assert!(
+                a + a_len <= b,
+                "[{a:#x}, +{a_len}) overlaps {b:#x} (free: {free:x?})"
+            );
+        }
+        for &(start, len) in &free {
+            let inside = regions
+                .iter()
+                .any(|&(lo, hi)| lo <= start && start + len <= hi);
+            assert!(
+                inside,
+                "free block {start:#x}+{len} outside the grown memory"
+            );
+        }
+        let accounted: usize = used.iter().map(|&(_, len)| len).sum();
+        assert_eq!(
+            accounted,
+            grower.bytes(),
+            "free + live bytes != grown bytes (free: {free:x?})"
+        );
+    }
+}
+
+/// The fill pattern: every byte depends on the seed and its offset, so shifted or mixed-up
+/// copies show.
+fn pattern(seed: u8, i: usize) -> u8 {
+    seed ^ (i as u8).wrapping_mul(131) ^ ((i >> 8) as u8)
+}
+
+fn fill(bytes: &mut [u8], seed: u8) {
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = pattern(seed, i);
+    }
+}
+
+/// # Safety
+///
+/// `ptr` must be valid for reading `len` bytes.
+unsafe fn verify(ptr: *mut u8, len: usize, seed: u8) {
+    // SAFETY: the caller's contract.
+    let bytes = unsafe { core::slice::from_raw_parts(ptr, len) };
+    if let Some(i) = bytes
+        .iter()
+        .enumerate()
+        .position(|(i, &b)| b != pattern(seed, i))
+    {
+        panic!("block at {:#x} changed at offset {i} of {len}", ptr.addr());
+    }
+}
