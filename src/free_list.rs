@@ -112,10 +112,9 @@ impl<G> FreeListAllocator<G> {
     where
         G: MemoryGrower,
     {
-        let region = self.grower.grow_region(pages_for(size, align));
-        if region.is_null() {
+        let Some(region) = self.grower.grow_region(pages_for(size, align)) else {
             return false;
-        }
+        };
         // SAFETY: the grower hands over unused memory whose start and length are multiples of
         // MIN_ALIGN.
         unsafe { self.insert(region.cast(), region.len()) };

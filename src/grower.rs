@@ -28,7 +28,7 @@ pub const MIN_ALIGN: usize = 2 * size_of::<usize>();
 /// Allocators trust every region this trait hands out. An implementation must guarantee that
 /// [`grow(pages)`](MemoryGrower::grow) returns either a null pointer or a region that
 ///
-/// - holds at least `pages * PAGE_SIZE` bytes and **ends** on a multiple of [`PAGE_SIZE`] (it
+/// - starts at a non-null address and holds at least `pages * PAGE_SIZE` bytes and **ends** on a multiple of [`PAGE_SIZE`] (it
 ///   may start lower, on a multiple of [`MIN_ALIGN`], to include memory that was already there);
 /// - does not wrap the address space: its end address, `start + len`, fits in a `usize`;
 /// - is zero, valid for reads and writes, and used by nobody else for as long as the grower, or
@@ -41,16 +41,17 @@ pub const MIN_ALIGN: usize = 2 * size_of::<usize>();
 /// `grow(0)` may return null. `grow` may be called from several threads at once if the
 /// implementation is [`Sync`].
 pub unsafe trait MemoryGrower {
-    /// Adds `pages` pages of [`PAGE_SIZE`] bytes and returns a pointer to the first, or null
-    /// when there is no more memory.
-    fn grow(&self, pages: usize) -> *mut u8;
+    /// Adds `pages` pages of [`PAGE_SIZE`] bytes and returns a pointer to the first (never
+    /// null), or `None` when there is no more memory.
+    fn grow(&self, pages: usize) -> Option<*mut u8>;
 
     /// Like [`grow`](MemoryGrower::grow), but the region may start lower, to take along memory
     /// just below the new pages that already exists and that nobody uses (on wasm, the bytes
     /// above `__heap_base`). By default exactly the pages `grow` returns.
     #[inline]
-    fn grow_region(&self, pages: usize) -> *mut [u8] {
-        ptr::slice_from_raw_parts_mut(self.grow(pages), pages.wrapping_mul(PAGE_SIZE))
+    fn grow_region(&self, pages: usize) -> Option<*mut [u8]> {
+        let start = self.grow(pages)?;
+        Some(ptr::slice_from_raw_parts_mut(start, pages * PAGE_SIZE))
     }
 }
 
@@ -58,12 +59,12 @@ pub unsafe trait MemoryGrower {
 // the same regions the owner would.
 unsafe impl<G: MemoryGrower + ?Sized> MemoryGrower for &G {
     #[inline(always)]
-    fn grow(&self, pages: usize) -> *mut u8 {
+    fn grow(&self, pages: usize) -> Option<*mut u8> {
         (**self).grow(pages)
     }
 
     #[inline(always)]
-    fn grow_region(&self, pages: usize) -> *mut [u8] {
+    fn grow_region(&self, pages: usize) -> Option<*mut [u8]> {
         (**self).grow_region(pages)
     }
 }
@@ -91,21 +92,21 @@ pub type DefaultGrower = WasmGrower;
 unsafe impl MemoryGrower for WasmGrower {
     #[cfg(target_arch = "wasm32")]
     #[inline]
-    fn grow(&self, pages: usize) -> *mut u8 {
-        linear_memory(grow_address(pages))
+    fn grow(&self, pages: usize) -> Option<*mut u8> {
+        grow_address(pages).map(linear_memory)
     }
 
     #[cfg(target_arch = "wasm32")]
     #[inline]
-    fn grow_region(&self, pages: usize) -> *mut [u8] {
+    fn grow_region(&self, pages: usize) -> Option<*mut [u8]> {
         unsafe extern "C" {
             /// Defined by wasm-ld: the first byte after static data and the stack (16-aligned).
             static __heap_base: u8;
             /// Defined by wasm-ld: the end of the initial memory.
             static __heap_end: u8;
         }
-        let mut start = grow_address(pages);
-        // No overflow: `grow_address` returned 0 or the start of pages that end below 4 GiB.
+        let mut start = grow_address(pages)?;
+        // No overflow: the pages end below 4 GiB.
         let end = start + pages * PAGE_SIZE;
         // Link-time constants. Memory starts out ending at `__heap_end`, so the first grow of all
         // starts there, and only it: `memory.grow` never returns the same page twice, and
@@ -117,32 +118,38 @@ unsafe impl MemoryGrower for WasmGrower {
         if start == heap_end {
             start = heap_base;
         }
-        ptr::slice_from_raw_parts_mut(linear_memory(start), end - start)
+        Some(ptr::slice_from_raw_parts_mut(
+            linear_memory(start),
+            end - start,
+        ))
     }
 
     #[cfg(not(target_arch = "wasm32"))]
     #[inline]
-    fn grow(&self, _pages: usize) -> *mut u8 {
-        ptr::null_mut()
+    fn grow(&self, _pages: usize) -> Option<*mut u8> {
+        None
     }
 }
 
-/// `memory.grow(pages)` as the address of the first new byte, or 0 when memory cannot grow.
+/// `memory.grow(pages)` as the address of the first new byte, or `None` when memory cannot grow.
+///
+/// An `Option` of a raw pointer's address rather than a null sentinel (or `NonNull`): the
+/// optimiser then branches on the tag alone instead of testing the address again in every caller,
+/// 6 bytes smaller in the `leak` `full` probe.
 #[cfg(target_arch = "wasm32")]
 #[inline(always)]
-fn grow_address(pages: usize) -> usize {
+fn grow_address(pages: usize) -> Option<usize> {
     // Wrapping arithmetic on purpose: when `memory.grow` fails it returns `usize::MAX`, so
     // `start` is the address of the last page, 0xFFFF_0000, and `end` wraps (or, for
     // `pages % 65536 == 0`, equals `start`). The one compare `end <= start` therefore refuses a
     // failed grow, growth that would end exactly at 4 GiB (that end address wraps to 0; the pages
     // are lost, but memory is full at that point anyway) and `pages == 0`. A successful grow
-    // starts at most at `65536 - pages` pages, so `start + len` is exact otherwise.
+    // starts at most at `65536 - pages` pages, so `start + len` is exact otherwise; and it starts
+    // at one page or more, because this code's own stack and statics live in linear memory: the
+    // address is never 0.
     let start = core::arch::wasm32::memory_grow(0, pages).wrapping_mul(PAGE_SIZE);
     let end = start.wrapping_add(pages.wrapping_mul(PAGE_SIZE));
-    if end <= start {
-        return 0;
-    }
-    start
+    (end > start).then_some(start)
 }
 
 /// The one place that turns a linear-memory address into a pointer.

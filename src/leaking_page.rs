@@ -56,11 +56,12 @@ impl<G> LeakingPageAllocator<G> {
 unsafe impl<G: MemoryGrower> GlobalAlloc for LeakingPageAllocator<G> {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let start = self.grower.grow(pages_for(layout.size(), layout.align()));
-        // A page start is aligned for any align <= PAGE_SIZE, so the padding is zero then; above
-        // that, `pages_for` took the padding into account. A null `start` stays null (its
-        // padding is 0), so there is no branch for failure.
-        start.wrapping_add(padding(start.addr(), layout.align()))
+        match self.grower.grow(pages_for(layout.size(), layout.align())) {
+            // A page start is aligned for any align <= PAGE_SIZE, so the padding is zero then;
+            // above that, `pages_for` took the padding into account.
+            Some(start) => start.wrapping_add(padding(start.addr(), layout.align())),
+            None => core::ptr::null_mut(),
+        }
     }
 
     #[inline]

@@ -8,7 +8,7 @@ use zepto_alloc::{
 };
 
 /// Operations per allocator.
-const OPS: usize = if cfg!(miri) { 1_500 } else { 1_000_000 };
+const OPS: usize = if cfg!(miri) { 400 } else { 1_000_000 };
 
 /// The grower configurations every allocator is run under, in turn.
 fn grower(config: usize, capacity: usize, limit: usize) -> HostGrower {

@@ -101,6 +101,15 @@ impl HostGrower {
         self
     }
 
+    /// Fills every page with `byte`, breaking the grower's promise that memory is zero: for tests
+    /// that prove an allocator does not write memory it may assume is zero.
+    #[must_use]
+    pub fn with_dirty_pages(self, byte: u8) -> Self {
+        // SAFETY: `base` has `capacity` pages inside the allocation.
+        unsafe { self.base.write_bytes(byte, self.capacity * PAGE_SIZE) };
+        self
+    }
+
     /// Skips a page before each region, as if another module grew memory in between.
     #[must_use]
     pub fn with_gaps(self) -> Self {
@@ -152,7 +161,7 @@ impl HostGrower {
 
     /// Hands out `pages` pages, taking along `tail` bytes below them if `take_tail` and they
     /// follow page 0 directly.
-    fn region(&self, pages: usize, take_tail: bool) -> *mut [u8] {
+    fn region(&self, pages: usize, take_tail: bool) -> Option<*mut [u8]> {
         let mut state = self.state();
         let first = usize::from(state.gaps) + state.pages;
         let fits = pages
@@ -160,7 +169,7 @@ impl HostGrower {
             .is_some_and(|end| end <= state.limit);
         if pages == 0 || !fits {
             state.refusals += usize::from(pages != 0);
-            return ptr::slice_from_raw_parts_mut(ptr::null_mut(), 0);
+            return None;
         }
         state.pages = first + pages;
         let (mut start, end) = (first * PAGE_SIZE, (first + pages) * PAGE_SIZE);
@@ -173,7 +182,7 @@ impl HostGrower {
         state
             .regions
             .push((first_byte.addr(), first_byte.addr() + (end - start)));
-        ptr::slice_from_raw_parts_mut(first_byte, end - start)
+        Some(ptr::slice_from_raw_parts_mut(first_byte, end - start))
     }
 }
 
@@ -188,11 +197,11 @@ impl Drop for HostGrower {
 // tail only with page 1, which is handed out once), ending on page boundaries of `base`, which is
 // page-aligned; they are one allocated object, so adjacent regions may be merged.
 unsafe impl MemoryGrower for HostGrower {
-    fn grow(&self, pages: usize) -> *mut u8 {
-        self.region(pages, false).cast()
+    fn grow(&self, pages: usize) -> Option<*mut u8> {
+        self.region(pages, false).map(<*mut [u8]>::cast)
     }
 
-    fn grow_region(&self, pages: usize) -> *mut [u8] {
+    fn grow_region(&self, pages: usize) -> Option<*mut [u8]> {
         self.region(pages, true)
     }
 }

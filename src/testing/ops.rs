@@ -239,22 +239,26 @@ fn layout(source: &mut impl ByteSource) -> Option<Layout> {
 }
 
 /// Decodes a non-zero size: one or two words, tiny, odd, small, medium, page-boundary and large.
-/// Under Miri, where every byte written costs, sizes stay within two pages and big ones are rare.
+/// Under Miri, where every byte written costs, medium sizes stay small and big ones are rare.
 fn size(source: &mut impl ByteSource) -> Option<usize> {
     let class = source.byte()?;
     let value = usize::from(u16::from_le_bytes([source.byte()?, source.byte()?]));
     let word = size_of::<usize>();
-    let (large, boundary) = if cfg!(miri) { (250, 254) } else { (244, 250) };
+    let (medium, large, boundary) = if cfg!(miri) {
+        (1024, 254, 255)
+    } else {
+        (8192, 244, 250)
+    };
     Some(match class {
         0..=23 => word,
         24..=47 => 2 * word,
         48..=63 => 1 + value % 3,
         64..=111 => (value % 128) | 1,
         112..=191 => 1 + value % 512,
-        c if c < large => 1 + value % 8192,
-        c if c < boundary => 1 + value % (if cfg!(miri) { PAGE_SIZE } else { 3 * PAGE_SIZE }),
+        c if c < large => 1 + value % medium,
+        c if c < boundary => 1 + value % (3 * PAGE_SIZE),
         _ => {
-            let pages = if cfg!(miri) { 1 } else { 1 + value % 3 };
+            let pages = 1 + value % 3;
             match (value >> 2) % 3 {
                 0 => pages * PAGE_SIZE - 16,
                 1 => pages * PAGE_SIZE,

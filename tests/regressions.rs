@@ -1,0 +1,230 @@
+//! Regression tests named after the bugs peers shipped, so we never ship them.
+
+use core::alloc::{GlobalAlloc, Layout};
+use zepto_alloc::testing::{HostGrower, Inspect};
+use zepto_alloc::{FreeListAllocator, LeakingAllocator, LeakingPageAllocator, PAGE_SIZE};
+
+fn layout(size: usize, align: usize) -> Layout {
+    Layout::from_size_align(size, align).unwrap()
+}
+
+/// Rounds of the same workload must not grow memory after the first.
+fn pages_stay_flat(rounds: usize, grower: &HostGrower, mut round: impl FnMut()) {
+    round();
+    let pages = grower.pages();
+    for i in 1..rounds {
+        round();
+        assert_eq!(grower.pages(), pages, "memory grew in round {i}");
+    }
+}
+
+const ROUNDS: usize = if cfg!(miri) { 50 } else { 10_000 };
+
+/// wee_alloc (RUSTSEC-2022-0054): allocating and freeing 85,196 then 80,000 bytes in a loop grew
+/// memory without bound.
+#[test]
+fn wee_alloc_unbounded_growth_85196_then_80000() {
+    let grower = HostGrower::new(64);
+    let alloc = FreeListAllocator::with_grower(&grower);
+    let (a, b) = (layout(85_196, 8), layout(80_000, 8));
+    pages_stay_flat(ROUNDS, &grower, || unsafe {
+        // SAFETY: non-zero sizes; each block is freed with its layout.
+        let (x, y) = (alloc.alloc(a), alloc.alloc(b));
+        assert!(!x.is_null() && !y.is_null());
+        alloc.dealloc(x, a);
+        alloc.dealloc(y, b);
+    });
+    // Each request grows by the pages it needs on its own: 2 + 2 (the first block's page-start
+    // remainder cannot serve the second request).
+    assert_eq!(grower.pages(), 1 + 4);
+}
+
+/// talc 5.0.4: sizes just below a multiple of 64 KiB made it grow on every request.
+#[test]
+fn talc_runaway_growth_just_below_a_page_multiple() {
+    for size in [65_520, 65_535, 2 * 65_536 - 16] {
+        for align in [1, 8, 16] {
+            let grower = HostGrower::new(64);
+            let alloc = FreeListAllocator::with_grower(&grower);
+            let l = layout(size, align);
+            pages_stay_flat(ROUNDS, &grower, || unsafe {
+                // SAFETY: non-zero size, freed with its layout.
+                let x = alloc.alloc(l);
+                assert!(!x.is_null());
+                alloc.dealloc(x, l);
+            });
+            assert_eq!(
+                grower.pages(),
+                1 + size.div_ceil(PAGE_SIZE),
+                "{size} B grew too much"
+            );
+        }
+    }
+}
+
+/// How many pages a request may add, on a fresh allocator: exactly the pages it needs.
+#[test]
+fn a_request_adds_only_the_pages_it_needs() {
+    for (size, align, pages) in [
+        (1, 1, 1),
+        (65_520, 8, 1),
+        (65_536, 8, 1),
+        (65_537, 8, 2),
+        (3 * 65_536, 16, 3),
+        (100, 2 * PAGE_SIZE, 2),
+    ] {
+        let grower = HostGrower::new(16);
+        let free_list = FreeListAllocator::with_grower(&grower);
+        // SAFETY: non-zero size.
+        assert!(!unsafe { free_list.alloc(layout(size, align)) }.is_null());
+        assert_eq!(grower.pages() - 1, pages, "free list: {size} B at {align}");
+
+        let grower = HostGrower::new(16);
+        let leaking = LeakingAllocator::with_grower(&grower);
+        // SAFETY: non-zero size.
+        assert!(!unsafe { leaking.alloc(layout(size, align)) }.is_null());
+        assert_eq!(grower.pages() - 1, pages, "leaking: {size} B at {align}");
+
+        let grower = HostGrower::new(16);
+        let page = LeakingPageAllocator::with_grower(&grower);
+        // SAFETY: non-zero size.
+        assert!(!unsafe { page.alloc(layout(size, align)) }.is_null());
+        assert_eq!(grower.pages() - 1, pages, "page: {size} B at {align}");
+    }
+}
+
+/// Growing a block one byte at a time (the `Vec::push` pattern without doubling) must reuse
+/// memory, across a page boundary and among small sizes.
+#[test]
+fn one_byte_growth_does_not_grow_memory() {
+    let rounds = if cfg!(miri) { 2 } else { 20 };
+    let (small, big) = if cfg!(miri) {
+        ((1, 300), (65_500, 65_560))
+    } else {
+        ((1, 4_096), (65_000, 66_100))
+    };
+    for (from, to) in [small, big] {
+        let grower = HostGrower::new(64);
+        let alloc = FreeListAllocator::with_grower(&grower);
+        pages_stay_flat(rounds, &grower, || unsafe {
+            // SAFETY: every block is reallocated/freed with the layout it has.
+            let mut ptr = alloc.alloc(layout(from, 1));
+            ptr.write(0xA5);
+            for size in from..to {
+                ptr = alloc.realloc(ptr, layout(size, 1), size + 1);
+                assert!(!ptr.is_null());
+                assert_eq!(ptr.read(), 0xA5, "realloc lost the contents");
+                ptr.add(size).write(0x5A);
+            }
+            alloc.dealloc(ptr, layout(to, 1));
+        });
+        assert_eq!(alloc.free_blocks().len(), 1);
+    }
+}
+
+/// lol_alloc's LeakingPageAllocator only `debug_assert`ed alignments above 64 KiB, so release
+/// builds could return misaligned pointers. Ours honours them in every build.
+#[test]
+fn lol_alloc_page_allocator_alignment_above_a_page() {
+    let grower = HostGrower::new(128);
+    let alloc = LeakingPageAllocator::with_grower(&grower);
+    for shift in 16..=20 {
+        for size in [1, PAGE_SIZE, PAGE_SIZE + 1] {
+            let align = 1 << shift;
+            // SAFETY: non-zero size.
+            let ptr = unsafe { alloc.alloc(layout(size, align)) };
+            assert!(!ptr.is_null());
+            assert_eq!(ptr.addr() % align, 0, "{size} B at {align}");
+        }
+    }
+}
+
+/// lol_alloc never used the free memory between `__heap_base` and the end of the initial memory.
+/// The free list takes it along with the first pages it grows (the host grower's tail plays that
+/// memory), fills it first, and merges it with those pages.
+#[test]
+fn heap_base_memory_is_used_by_the_free_list() {
+    let tail = 4096;
+    let grower = HostGrower::new(8).with_tail(tail);
+    let alloc = FreeListAllocator::with_grower(&grower);
+    // SAFETY: non-zero size.
+    let block = unsafe { alloc.alloc(layout(16, 8)) };
+    assert!(!block.is_null());
+    let (start, end) = grower.regions()[0];
+    assert_eq!(
+        end - start,
+        tail + PAGE_SIZE,
+        "the first region took the tail along"
+    );
+    assert_eq!(alloc.free_blocks(), [(start, tail + PAGE_SIZE - 16)]);
+    // The tail and the first page serve `PAGE_SIZE + tail` bytes before memory grows again.
+    for _ in 1..(PAGE_SIZE + tail) / 16 {
+        // SAFETY: non-zero size.
+        assert!(!unsafe { alloc.alloc(layout(16, 8)) }.is_null());
+    }
+    assert_eq!(grower.pages(), 2);
+    // SAFETY: non-zero size.
+    assert!(!unsafe { alloc.alloc(layout(16, 8)) }.is_null());
+    assert_eq!(grower.pages(), 3);
+}
+
+/// The tail goes to whichever allocator grows first, and only to it, like `__heap_base` memory:
+/// a second allocator on the same memory never receives it.
+#[test]
+fn heap_base_memory_goes_to_one_allocator_only() {
+    let grower = HostGrower::new(8).with_tail(4096);
+    let first = FreeListAllocator::with_grower(&grower);
+    let second = FreeListAllocator::with_grower(&grower);
+    // SAFETY: non-zero sizes.
+    unsafe {
+        assert!(!first.alloc(layout(16, 8)).is_null());
+        assert!(!second.alloc(layout(16, 8)).is_null());
+    }
+    let regions = grower.regions();
+    assert_eq!(regions.len(), 1, "two regions, adjacent");
+    assert_eq!(regions[0].1 - regions[0].0, 4096 + 2 * PAGE_SIZE);
+    assert_eq!(first.free_blocks()[0].0, regions[0].0);
+    assert_eq!(second.free_blocks()[0].0, regions[0].0 + 4096 + PAGE_SIZE);
+}
+
+/// lol_alloc: `realloc` and `alloc_zeroed` were the slow defaults. Memory fresh from the grower
+/// is zero, so the leaking allocators do not write it: proven with a grower that breaks that
+/// promise on purpose (its pages are dirty), where `alloc_zeroed` then returns the dirt.
+#[test]
+fn lol_alloc_leaking_alloc_zeroed_does_not_write_memory() {
+    let grower = HostGrower::new(8).with_dirty_pages(0xAB);
+    let leaking = LeakingAllocator::with_grower(&grower);
+    // SAFETY: non-zero size.
+    let block = unsafe { leaking.alloc_zeroed(layout(64, 8)) };
+    // SAFETY: a live 64-byte block.
+    assert_eq!(unsafe { block.read() }, 0xAB);
+    let pages = LeakingPageAllocator::with_grower(&grower);
+    // SAFETY: non-zero size.
+    let block = unsafe { pages.alloc_zeroed(layout(64, 8)) };
+    // SAFETY: a live 64-byte block.
+    assert_eq!(unsafe { block.read() }, 0xAB);
+    // The free list reuses memory, so it must write zeroes.
+    let free_list = FreeListAllocator::with_grower(&grower);
+    // SAFETY: non-zero size.
+    let block = unsafe { free_list.alloc_zeroed(layout(64, 8)) };
+    // SAFETY: a live 64-byte block.
+    assert_eq!(unsafe { block.read() }, 0);
+}
+
+/// The page allocator grows a block in place while it fits in the pages it already has.
+#[test]
+fn page_allocator_reallocates_in_place_within_its_pages() {
+    let grower = HostGrower::new(8);
+    let alloc = LeakingPageAllocator::with_grower(&grower);
+    unsafe {
+        // SAFETY: each call passes the block's current layout.
+        let ptr = alloc.alloc(layout(10, 1));
+        ptr.write(7);
+        assert_eq!(alloc.realloc(ptr, layout(10, 1), PAGE_SIZE), ptr);
+        assert_eq!(alloc.realloc(ptr, layout(PAGE_SIZE, 1), 5), ptr);
+        let moved = alloc.realloc(ptr, layout(5, 1), PAGE_SIZE + 1);
+        assert_ne!(moved, ptr);
+        assert_eq!(moved.read(), 7);
+    }
+    assert_eq!(grower.pages(), 1 + 1 + 2);
+}
