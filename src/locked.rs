@@ -42,14 +42,28 @@ impl<T> LockedAllocator<T> {
     /// Runs `f` on the inner allocator while holding the lock.
     #[inline(always)]
     pub(crate) fn with_lock<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        self.lock();
+        // SAFETY: `lock` returned, so this thread set `locked` and no other thread is inside `f`
+        // until `unlock`; the Acquire/Release pair orders their accesses.
+        let result = f(unsafe { &*self.inner.get() });
+        self.unlock();
+        result
+    }
+
+    /// Spins until this thread holds the lock.
+    #[inline(never)]
+    fn lock(&self) {
         while self.locked.swap(true, Ordering::Acquire) {
             core::hint::spin_loop();
         }
-        // SAFETY: the swap above returned false, so this thread set `locked` and no other thread
-        // is inside `f` until the store below; the Acquire/Release pair orders their accesses.
-        let result = f(unsafe { &*self.inner.get() });
+    }
+
+    /// Out of line, like `lock`: every entry point then calls two small functions instead of
+    /// repeating the loop and the store. Measured: `leak-locked` 39 bytes smaller in `box` and 48
+    /// in `full`, `free-locked` 21 and 76.
+    #[inline(never)]
+    fn unlock(&self) {
         self.locked.store(false, Ordering::Release);
-        result
     }
 }
 

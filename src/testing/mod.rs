@@ -9,14 +9,19 @@
 //! - [`Inspect`] lets a test see an allocator's free blocks.
 //! - [`run`] interprets bytes as allocator operations and checks each against a shadow model:
 //!   alignment, bounds, non-overlap, contents preserved, zeroed memory zero, nulls only when the
-//!   grower refused, and that free and used memory add up to what was grown.
+//!   grower refused, and that free and used memory add up to what was grown; [`run_threads`]
+//!   does the same from several threads at once.
+//! - [`fuzz`] is the body of every fuzz target: a grower configuration and an allocator from the
+//!   input, then [`run`].
 
+mod fuzz;
 mod host_grower;
 mod inspect;
 mod model;
 mod ops;
 
+pub use fuzz::{Subject, fuzz};
 pub use host_grower::HostGrower;
 pub use inspect::Inspect;
 pub use model::{Model, Reuse};
-pub use ops::{ByteSource, Expect, Rng, Stats, run};
+pub use ops::{ByteSource, Expect, Rng, Stats, run, run_threads};

@@ -9,7 +9,6 @@
 use super::HostGrower;
 use super::Inspect;
 use core::alloc::Layout;
-use std::collections::BTreeMap;
 use std::vec::Vec;
 
 /// Whether an allocator may hand out memory again after it was freed.
@@ -33,19 +32,24 @@ struct Block {
 pub struct Model {
     reuse: Reuse,
     /// Live blocks by address.
-    live: BTreeMap<usize, Block>,
-    /// Freed blocks by address, kept to check that `Reuse::Never` allocators never reuse.
-    dead: BTreeMap<usize, usize>,
+    live: Blocks<Block>,
+    /// Freed blocks' lengths by address, kept to check that `Reuse::Never` allocators never
+    /// reuse.
+    dead: Blocks<usize>,
     next_seed: u8,
 }
+
+// SAFETY: the raw pointers are to blocks of the allocator under test, which the model only
+// touches while the caller holds it exclusively (behind a `Mutex` when threads share it).
+unsafe impl Send for Model {}
 
 impl Model {
     /// An empty model.
     pub fn new(reuse: Reuse) -> Self {
         Self {
             reuse,
-            live: BTreeMap::new(),
-            dead: BTreeMap::new(),
+            live: Blocks::default(),
+            dead: Blocks::default(),
             next_seed: 1,
         }
     }
@@ -57,17 +61,17 @@ impl Model {
 
     /// True when no block is live.
     pub fn is_empty(&self) -> bool {
-        self.live.is_empty()
+        self.live.len() == 0
     }
 
     /// The addresses of all live blocks.
     pub fn addresses(&self) -> Vec<usize> {
-        self.live.keys().copied().collect()
+        self.live.keys()
     }
 
     /// The live block at `address`: its pointer and layout.
     pub fn block(&self, address: usize) -> (*mut u8, Layout) {
-        let block = &self.live[&address];
+        let block = self.live.get(address);
         (block.ptr, block.layout)
     }
 
@@ -104,47 +108,59 @@ impl Model {
                 "[{start:#x}, {end:#x}) is outside the grown memory {regions:x?}"
             );
         }
-        if let Some((&other, block)) = self.live.range(..end).next_back() {
+        if let Some((other, block)) = self.live.last_below(end) {
             assert!(
                 other + block.layout.size() <= start,
                 "[{start:#x}, {end:#x}) overlaps a live block at {other:#x}"
             );
         }
         if self.reuse == Reuse::Never
-            && let Some((&other, &len)) = self.dead.range(..end).next_back()
+            && let Some((other, &len)) = self.dead.last_below(end)
         {
             assert!(
                 other + len <= start,
                 "[{start:#x}, {end:#x}) reuses freed memory at {other:#x}"
             );
         }
-        // SAFETY: the caller's contract; the checks above found the block in grown memory and
-        // clear of every other block.
-        let bytes = unsafe { core::slice::from_raw_parts_mut(ptr, size) };
         if zeroed {
-            assert!(
-                bytes.iter().all(|&b| b == 0),
-                "alloc_zeroed at {start:#x} is not zero"
-            );
+            for i in checked_offsets(size) {
+                // SAFETY: the caller's contract; the checks above found the block in grown memory
+                // and clear of every other block.
+                let byte = unsafe { ptr.add(i).read() };
+                assert_eq!(
+                    byte, 0,
+                    "alloc_zeroed at {start:#x} is not zero at offset {i}"
+                );
+            }
         }
         let seed = self.next_seed;
         self.next_seed = self.next_seed.wrapping_add(1).max(1);
-        fill(bytes, seed);
+        for i in checked_offsets(size) {
+            // SAFETY: as above.
+            unsafe { ptr.add(i).write(pattern(seed, i)) };
+        }
         self.live.insert(start, Block { ptr, layout, seed });
     }
 
     /// Verifies the block at `address` still holds its pattern.
     pub fn verify(&self, address: usize) {
-        let block = &self.live[&address];
+        let block = self.live.get(address);
         // SAFETY: the model only holds live blocks.
-        unsafe { verify(block.ptr, block.layout.size(), block.seed) };
+        unsafe {
+            verify(
+                block.ptr,
+                block.layout.size(),
+                block.layout.size(),
+                block.seed,
+            )
+        };
     }
 
     /// Verifies and forgets the block at `address`, returning its pointer and layout for
     /// `dealloc`.
     pub fn remove(&mut self, address: usize) -> (*mut u8, Layout) {
         self.verify(address);
-        let block = self.live.remove(&address).unwrap();
+        let block = self.live.remove(address);
         if self.reuse == Reuse::Never {
             self.dead.insert(address, block.layout.size());
         }
@@ -164,13 +180,13 @@ impl Model {
         new_size: usize,
         grower: Option<&HostGrower>,
     ) {
-        let old = self.live.remove(&address).unwrap();
+        let old = self.live.remove(address);
         if self.reuse == Reuse::Never && new.addr() != address {
             self.dead.insert(address, old.layout.size());
         }
         let kept = old.layout.size().min(new_size);
         // SAFETY: the caller's contract: `new` holds `new_size >= kept` bytes.
-        unsafe { verify(new, kept, old.seed) };
+        unsafe { verify(new, old.layout.size(), kept, old.seed) };
         let layout = Layout::from_size_align(new_size, old.layout.align()).unwrap();
         // SAFETY: the caller's contract.
         unsafe { self.add(new, layout, false, grower) };
@@ -185,6 +201,7 @@ impl Model {
         let mut used: Vec<(usize, usize)> = self
             .live
             .values()
+            .into_iter()
             .map(|block| (block.ptr.addr(), inspect.footprint(block.layout)))
             .chain(free.iter().copied())
             .collect();
@@ -220,23 +237,113 @@ fn pattern(seed: u8, i: usize) -> u8 {
     seed ^ (i as u8).wrapping_mul(131) ^ ((i >> 8) as u8)
 }
 
-fn fill(bytes: &mut [u8], seed: u8) {
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = pattern(seed, i);
+/// The offsets of a block that are filled and checked: all of them, except under Miri, where
+/// every interpreted byte costs, blocks over 128 bytes are sampled: the first and last 64 bytes
+/// (where an allocator's own writes would land) and every 61st byte between.
+fn checked_offsets(len: usize) -> impl Iterator<Item = usize> {
+    let sampled = cfg!(miri) && len > 128;
+    let middle = if sampled { 61 } else { 1 };
+    let (head, tail) = if sampled { (64, len - 64) } else { (len, len) };
+    (0..head)
+        .chain((head..tail).step_by(middle))
+        .chain(tail..len)
+}
+
+/// Checks the pattern that a block of `len` bytes was filled with, in its first `kept` bytes.
+///
+/// # Safety
+///
+/// `ptr` must be valid for reading `kept` bytes.
+unsafe fn verify(ptr: *mut u8, len: usize, kept: usize, seed: u8) {
+    for i in checked_offsets(len).take_while(|&i| i < kept) {
+        // SAFETY: the caller's contract.
+        let byte = unsafe { ptr.add(i).read() };
+        assert_eq!(
+            byte,
+            pattern(seed, i),
+            "block at {:#x} changed at offset {i} of {len}",
+            ptr.addr()
+        );
     }
 }
 
-/// # Safety
-///
-/// `ptr` must be valid for reading `len` bytes.
-unsafe fn verify(ptr: *mut u8, len: usize, seed: u8) {
-    // SAFETY: the caller's contract.
-    let bytes = unsafe { core::slice::from_raw_parts(ptr, len) };
-    if let Some(i) = bytes
-        .iter()
-        .enumerate()
-        .position(|(i, &b)| b != pattern(seed, i))
-    {
-        panic!("block at {:#x} changed at offset {i} of {len}", ptr.addr());
+/// Blocks by start address. A `BTreeMap`, except under Miri, where interpreting a B-tree costs
+/// milliseconds an operation and a sorted `Vec` of the few blocks a Miri run makes is far faster.
+#[derive(Debug)]
+struct Blocks<V> {
+    #[cfg(not(miri))]
+    map: std::collections::BTreeMap<usize, V>,
+    #[cfg(miri)]
+    vec: Vec<(usize, V)>,
+}
+
+impl<V> Default for Blocks<V> {
+    fn default() -> Self {
+        #[cfg(not(miri))]
+        return Self {
+            map: std::collections::BTreeMap::new(),
+        };
+        #[cfg(miri)]
+        return Self { vec: Vec::new() };
+    }
+}
+
+impl<V: Copy> Blocks<V> {
+    fn insert(&mut self, address: usize, value: V) {
+        #[cfg(not(miri))]
+        self.map.insert(address, value);
+        #[cfg(miri)]
+        match self.vec.binary_search_by_key(&address, |e| e.0) {
+            Ok(i) => self.vec[i].1 = value,
+            Err(i) => self.vec.insert(i, (address, value)),
+        }
+    }
+
+    fn remove(&mut self, address: usize) -> V {
+        #[cfg(not(miri))]
+        return self.map.remove(&address).expect("no block there");
+        #[cfg(miri)]
+        return self
+            .vec
+            .remove(self.vec.binary_search_by_key(&address, |e| e.0).unwrap())
+            .1;
+    }
+
+    fn get(&self, address: usize) -> V {
+        #[cfg(not(miri))]
+        return self.map[&address];
+        #[cfg(miri)]
+        return self.vec[self.vec.binary_search_by_key(&address, |e| e.0).unwrap()].1;
+    }
+
+    /// The block with the highest address below `end`.
+    fn last_below(&self, end: usize) -> Option<(usize, &V)> {
+        #[cfg(not(miri))]
+        return self.map.range(..end).next_back().map(|(&k, v)| (k, v));
+        #[cfg(miri)]
+        return self.vec[..self.vec.partition_point(|e| e.0 < end)]
+            .last()
+            .map(|(k, v)| (*k, v));
+    }
+
+    fn keys(&self) -> Vec<usize> {
+        #[cfg(not(miri))]
+        return self.map.keys().copied().collect();
+        #[cfg(miri)]
+        return self.vec.iter().map(|e| e.0).collect();
+    }
+
+    fn values(&self) -> Vec<V> {
+        #[cfg(not(miri))]
+        return self.map.values().copied().collect();
+        #[cfg(miri)]
+        return self.vec.iter().map(|e| e.1).collect();
+    }
+
+    fn len(&self) -> usize {
+        #[cfg(not(miri))]
+        return self.map.len();
+        #[cfg(miri)]
+        return self.vec.len();
     }
 }

@@ -15,6 +15,7 @@
 use super::{HostGrower, Inspect, Model, Reuse};
 use crate::grower::PAGE_SIZE;
 use core::alloc::{GlobalAlloc, Layout};
+use std::sync::Mutex;
 
 /// A stream of bytes that drives [`run`].
 pub trait ByteSource {
@@ -111,21 +112,79 @@ pub fn run<A: GlobalAlloc>(
     source: &mut impl ByteSource,
     max_ops: usize,
 ) -> Stats {
-    let reuse = if matches!(expect, Expect::Frees(_)) {
+    let model = Mutex::new(Model::new(reuse(expect)));
+    let inspect = match expect {
+        Expect::Frees(inspect) => Some(inspect),
+        _ => None,
+    };
+    let fail = matches!(expect, Expect::Fail);
+    let mut stats = drive(alloc, grower, fail, inspect, source, max_ops, &model);
+    finish(alloc, grower, inspect, model, &mut stats);
+    stats
+}
+
+/// [`run`] on `threads` threads at once, each with its own operations (from `Rng`s seeded
+/// `seed`, `seed + 1`, ...) and all against one model, so a block handed to one thread that
+/// overlaps another thread's is caught. The free list is checked once all threads are done.
+pub fn run_threads<A: GlobalAlloc + Inspect + Sync>(
+    alloc: &A,
+    grower: &HostGrower,
+    threads: usize,
+    ops_per_thread: usize,
+    seed: u64,
+) -> Stats {
+    let model = Mutex::new(Model::new(Reuse::Frees));
+    let mut stats = Stats::default();
+    std::thread::scope(|scope| {
+        let workers: std::vec::Vec<_> = (0..threads as u64)
+            .map(|t| {
+                let model = &model;
+                scope.spawn(move || {
+                    let mut rng = Rng::new(seed + t);
+                    drive(alloc, grower, false, None, &mut rng, ops_per_thread, model)
+                })
+            })
+            .collect();
+        for worker in workers {
+            let s = worker.join().expect("a thread failed");
+            stats.ops += s.ops;
+            stats.allocs += s.allocs;
+            stats.reallocs += s.reallocs;
+            stats.frees += s.frees;
+            stats.nulls += s.nulls;
+        }
+    });
+    finish(alloc, grower, Some(alloc), model, &mut stats);
+    stats
+}
+
+fn reuse(expect: Expect<'_>) -> Reuse {
+    if matches!(expect, Expect::Frees(_)) {
         Reuse::Frees
     } else {
         Reuse::Never
+    }
+}
+
+/// The operation loop. Allocator calls happen outside the model's lock, so threads really call
+/// the allocator concurrently; the model is locked to record and check each result. `inspect`
+/// (single-threaded runs only) checks the free list every 64 operations.
+fn drive<A: GlobalAlloc>(
+    alloc: &A,
+    grower: &HostGrower,
+    fail: bool,
+    inspect: Option<&dyn Inspect>,
+    source: &mut impl ByteSource,
+    max_ops: usize,
+    model: &Mutex<Model>,
+) -> Stats {
+    let lock = || {
+        model
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
-    let mut model = Model::new(reuse);
     let mut slots = [None::<usize>; SLOTS];
     let mut stats = Stats::default();
-    let check = |model: &Model, stats: &Stats| {
-        if let Expect::Frees(inspect) = expect
-            && stats.ops.is_multiple_of(64)
-        {
-            model.check_heap(inspect, grower);
-        }
-    };
     while stats.ops < max_ops {
         let Some(op) = source.byte() else { break };
         let Some(slot) = source.byte() else { break };
@@ -136,7 +195,7 @@ pub fn run<A: GlobalAlloc>(
             0..=129 => {
                 let Some(layout) = layout(source) else { break };
                 if let Some(address) = slots[slot].take() {
-                    free(alloc, &mut model, address, &mut stats);
+                    free(alloc, &mut lock(), address, &mut stats);
                 }
                 let zeroed = op >= 100;
                 let refusals = grower.refusals();
@@ -149,14 +208,11 @@ pub fn run<A: GlobalAlloc>(
                     }
                 };
                 if ptr.is_null() {
-                    null_result(expect, grower, refusals, &mut stats);
+                    null_result(fail, grower, refusals, &mut stats);
                 } else {
-                    assert!(
-                        !matches!(expect, Expect::Fail),
-                        "FailAllocator returned a block"
-                    );
+                    assert!(!fail, "FailAllocator returned a block");
                     // SAFETY: `alloc` just returned this block for `layout`.
-                    unsafe { model.add(ptr, layout, zeroed, Some(grower)) };
+                    unsafe { lock().add(ptr, layout, zeroed, Some(grower)) };
                     slots[slot] = Some(ptr.addr());
                     stats.allocs += 1;
                 }
@@ -165,17 +221,17 @@ pub fn run<A: GlobalAlloc>(
             130..=179 => {
                 let Some(new_size) = size(source) else { break };
                 let Some(address) = slots[slot] else { continue };
-                let (ptr, layout) = model.block(address);
+                let (ptr, layout) = lock().block(address);
                 let refusals = grower.refusals();
                 // SAFETY: `ptr` is live with `layout`; `new_size` is non-zero and, rounded up to
                 // the alignment, far below isize::MAX.
                 let new = unsafe { alloc.realloc(ptr, layout, new_size) };
                 if new.is_null() {
-                    null_result(expect, grower, refusals, &mut stats);
-                    model.verify(address);
+                    null_result(fail, grower, refusals, &mut stats);
+                    lock().verify(address);
                 } else {
                     // SAFETY: `realloc` just returned this block of `new_size` bytes.
-                    unsafe { model.moved(address, new, new_size, Some(grower)) };
+                    unsafe { lock().moved(address, new, new_size, Some(grower)) };
                     slots[slot] = Some(new.addr());
                     stats.reallocs += 1;
                 }
@@ -183,29 +239,50 @@ pub fn run<A: GlobalAlloc>(
             // dealloc the slot's block.
             _ => {
                 if let Some(address) = slots[slot].take() {
-                    free(alloc, &mut model, address, &mut stats);
+                    free(alloc, &mut lock(), address, &mut stats);
                 }
             }
         }
-        check(&model, &stats);
+        if let Some(inspect) = inspect
+            && stats.ops.is_multiple_of(64)
+        {
+            lock().check_heap(inspect, grower);
+        }
     }
+    for address in slots.into_iter().flatten() {
+        free(alloc, &mut lock(), address, &mut stats);
+    }
+    stats
+}
+
+/// After every block is freed: for freeing allocators, the free list must account for every
+/// grown byte and hold exactly one block per contiguous grown region.
+fn finish<A: GlobalAlloc>(
+    alloc: &A,
+    grower: &HostGrower,
+    inspect: Option<&dyn Inspect>,
+    model: Mutex<Model>,
+    stats: &mut Stats,
+) {
+    let mut model = model
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     for address in model.addresses() {
-        free(alloc, &mut model, address, &mut stats);
+        free(alloc, &mut model, address, stats);
     }
-    if let Expect::Frees(inspect) = expect {
+    if let Some(inspect) = inspect {
         model.check_heap(inspect, grower);
-        let free = inspect.free_blocks();
-        let regions: std::vec::Vec<(usize, usize)> = free
+        let regions: std::vec::Vec<(usize, usize)> = inspect
+            .free_blocks()
             .iter()
             .map(|&(start, len)| (start, start + len))
             .collect();
         assert_eq!(
             regions,
             grower.regions(),
-            "after freeing everything, free list != grown regions"
+            "after freeing everything, the free list is not one block per grown region"
         );
     }
-    stats
 }
 
 fn free<A: GlobalAlloc>(alloc: &A, model: &mut Model, address: usize, stats: &mut Stats) {
@@ -215,8 +292,8 @@ fn free<A: GlobalAlloc>(alloc: &A, model: &mut Model, address: usize, stats: &mu
     stats.frees += 1;
 }
 
-fn null_result(expect: Expect<'_>, grower: &HostGrower, refusals_before: usize, stats: &mut Stats) {
-    if !matches!(expect, Expect::Fail) {
+fn null_result(fail: bool, grower: &HostGrower, refusals_before: usize, stats: &mut Stats) {
+    if !fail {
         assert!(
             grower.refusals() > refusals_before,
             "null although the grower did not refuse"

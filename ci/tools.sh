@@ -1,0 +1,56 @@
+# Sourced by the ci/ scripts: makes the pinned tools available, installing only what is missing.
+# Installs go under target/tools/ (npm, cargo install --root), never into the system.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/target/tools"
+TOOLCHAIN="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")"
+BINARYEN_VERSION=132
+TWIGGY_VERSION=0.8.0
+
+note() { echo "tools: $*" >&2; }
+
+# The pinned stable toolchain with the wasm target, rustfmt and clippy.
+ensure_toolchain() {
+  if ! rustup target list --installed --toolchain "$TOOLCHAIN" 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || ! rustup component list --installed --toolchain "$TOOLCHAIN" 2>/dev/null | grep -q '^clippy' \
+    || ! rustup component list --installed --toolchain "$TOOLCHAIN" 2>/dev/null | grep -q '^rustfmt'; then
+    note "installing Rust $TOOLCHAIN with wasm32-unknown-unknown, rustfmt, clippy"
+    rustup toolchain install "$TOOLCHAIN" --profile minimal --component rustfmt,clippy \
+      --target wasm32-unknown-unknown
+  fi
+}
+
+# Nightly with Miri (and rust-src, which Miri builds its sysroot from).
+ensure_miri() {
+  if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^miri'; then
+    note "installing Miri on nightly"
+    rustup toolchain install nightly --profile minimal --component miri,rust-src
+  fi
+  if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src'; then
+    rustup component add --toolchain nightly rust-src
+  fi
+}
+
+# binaryen's wasm-opt, from npm (seconds; `cargo install wasm-opt` compiles C++ for minutes).
+ensure_wasm_opt() {
+  local dir="$TOOLS/binaryen-$BINARYEN_VERSION"
+  if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION "; then
+    if ! "$dir/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION "; then
+      note "installing binaryen $BINARYEN_VERSION (wasm-opt) with npm"
+      mkdir -p "$dir"
+      npm install --prefix "$dir" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+    fi
+    export PATH="$dir/node_modules/.bin:$PATH"
+  fi
+}
+
+ensure_twiggy() {
+  if ! twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
+    if ! "$TOOLS/cargo/bin/twiggy" --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
+      note "installing twiggy $TWIGGY_VERSION with cargo (about a minute)"
+      cargo install --quiet --locked --root "$TOOLS/cargo" twiggy --version "$TWIGGY_VERSION"
+    fi
+    export PATH="$TOOLS/cargo/bin:$PATH"
+  fi
+}

@@ -1,0 +1,132 @@
+//! The size gate's probe module: a `cdylib` for `wasm32-unknown-unknown` whose only job is to
+//! use the global allocator, so that its size measures the allocator.
+//!
+//! Exactly one allocator feature selects the `#[global_allocator]` (none: std's default,
+//! dlmalloc). The `full` feature selects the probe:
+//!
+//! - `box` (default): `hello()` boxes a `u8` and `goodbye(p)` frees it, the example lol_alloc
+//!   measures, so our figures compare with theirs;
+//! - `full`: exports `alloc`, `alloc_zeroed`, `realloc` and `dealloc` with run-time sizes and
+//!   alignments, so no allocator path is constant-folded away: what a real program pays.
+
+// Unused when no feature, or a lol_alloc one, selects the allocator.
+#[allow(unused_imports)]
+use zepto_alloc as z;
+
+/// Declares the global allocator for a configuration feature.
+macro_rules! configuration {
+    ($($feature:literal => $ty:ty = $init:expr;)*) => {$(
+        #[cfg(feature = $feature)]
+        #[global_allocator]
+        static ALLOCATOR: $ty = $init;
+    )*};
+}
+
+configuration! {
+    "fail" => z::FailAllocator = z::FailAllocator;
+    "page" => z::LeakingPageAllocator = z::LeakingPageAllocator;
+    "leak" => z::AssumeSingleThreaded<z::LeakingAllocator> =
+        // SAFETY: a wasm module without the `atomics` feature has one thread.
+        unsafe { z::AssumeSingleThreaded::new(z::LeakingAllocator::new()) };
+    "free" => z::AssumeSingleThreaded<z::FreeListAllocator> =
+        // SAFETY: a wasm module without the `atomics` feature has one thread.
+        unsafe { z::AssumeSingleThreaded::new(z::FreeListAllocator::new()) };
+    "leak-locked" => z::LockedAllocator<z::LeakingAllocator> =
+        z::LockedAllocator::new(z::LeakingAllocator::new());
+    "free-locked" => z::LockedAllocator<z::FreeListAllocator> =
+        z::LockedAllocator::new(z::FreeListAllocator::new());
+    "lol-fail" => lol_alloc::FailAllocator = lol_alloc::FailAllocator;
+    "lol-page" => lol_alloc::LeakingPageAllocator = lol_alloc::LeakingPageAllocator;
+    "lol-leak" => lol_alloc::AssumeSingleThreaded<lol_alloc::LeakingAllocator> =
+        // SAFETY: a wasm module without the `atomics` feature has one thread.
+        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::LeakingAllocator::new()) };
+    "lol-free" => lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+        // SAFETY: a wasm module without the `atomics` feature has one thread.
+        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+    "lol-leak-locked" => lol_alloc::LockedAllocator<lol_alloc::LeakingAllocator> =
+        lol_alloc::LockedAllocator::new(lol_alloc::LeakingAllocator::new());
+    "lol-free-locked" => lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+        lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+}
+
+/// The `box` probe.
+#[cfg(not(feature = "full"))]
+mod probe {
+    /// Boxes a `u8`: one small allocation with a constant layout.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hello() -> *mut u8 {
+        Box::into_raw(Box::new(42))
+    }
+
+    /// Frees a box from [`hello`].
+    ///
+    /// # Safety
+    ///
+    /// `ptr` comes from `hello` and is passed here once.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn goodbye(ptr: *mut u8) {
+        // SAFETY: the caller's contract.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+/// The `full` probe: every allocator entry point with run-time layouts.
+#[cfg(feature = "full")]
+mod probe {
+    use std::alloc::Layout;
+
+    /// `alloc` with a run-time layout.
+    ///
+    /// # Safety
+    ///
+    /// `size` and `align` form a valid, non-zero-size `Layout`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn alloc(size: usize, align: usize) -> *mut u8 {
+        // SAFETY: the caller's contract.
+        unsafe { std::alloc::alloc(Layout::from_size_align_unchecked(size, align)) }
+    }
+
+    /// `alloc_zeroed` with a run-time layout.
+    ///
+    /// # Safety
+    ///
+    /// As for [`alloc`].
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn alloc_zeroed(size: usize, align: usize) -> *mut u8 {
+        // SAFETY: the caller's contract.
+        unsafe { std::alloc::alloc_zeroed(Layout::from_size_align_unchecked(size, align)) }
+    }
+
+    /// `realloc` with a run-time layout.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a live block allocated with `size` and `align`; `new_size` is valid for `align`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn realloc(
+        ptr: *mut u8,
+        size: usize,
+        align: usize,
+        new_size: usize,
+    ) -> *mut u8 {
+        // SAFETY: the caller's contract.
+        unsafe {
+            std::alloc::realloc(
+                ptr,
+                Layout::from_size_align_unchecked(size, align),
+                new_size,
+            )
+        }
+    }
+
+    /// `dealloc` with a run-time layout.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a live block allocated with `size` and `align`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn dealloc(ptr: *mut u8, size: usize, align: usize) {
+        // SAFETY: the caller's contract.
+        unsafe { std::alloc::dealloc(ptr, Layout::from_size_align_unchecked(size, align)) }
+    }
+}
