@@ -54,3 +54,30 @@ ensure_twiggy() {
     export PATH="$TOOLS/cargo/bin:$PATH"
   fi
 }
+
+# wasm-bindgen's test runner, at exactly the wasm-bindgen version in Cargo.lock (the runner and
+# the library must match). Not `--locked`: that fails to resolve for 0.2.130.
+ensure_wasm_bindgen() {
+  local version
+  version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print }' "$ROOT/Cargo.lock")"
+  if ! wasm-bindgen-test-runner --version 2>/dev/null | grep -qx "wasm-bindgen-test-runner $version"; then
+    if ! "$TOOLS/cargo/bin/wasm-bindgen-test-runner" --version 2>/dev/null | grep -qx "wasm-bindgen-test-runner $version"; then
+      note "installing wasm-bindgen-cli $version with cargo (about two minutes)"
+      cargo install --quiet --root "$TOOLS/cargo" wasm-bindgen-cli --version "$version"
+    fi
+    export PATH="$TOOLS/cargo/bin:$PATH"
+  fi
+}
+
+CARGO_FUZZ_VERSION=0.13.2
+
+# cargo-fuzz, to build the fuzz targets (with nightly).
+ensure_cargo_fuzz() {
+  if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+    if ! "$TOOLS/cargo/bin/cargo-fuzz" --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+      note "installing cargo-fuzz $CARGO_FUZZ_VERSION with cargo"
+      cargo install --quiet --locked --root "$TOOLS/cargo" cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+    fi
+    export PATH="$TOOLS/cargo/bin:$PATH"
+  fi
+}

@@ -27,6 +27,13 @@ pub struct AssumeSingleThreaded<T> {
 impl<T> AssumeSingleThreaded<T> {
     /// Wraps `inner`, promising that it is only ever used from one thread.
     ///
+    /// The promise is the caller's to make, so this cannot be called without `unsafe`:
+    ///
+    /// ```compile_fail,E0133
+    /// static A: zepto_alloc::AssumeSingleThreaded<zepto_alloc::FreeListAllocator> =
+    ///     zepto_alloc::AssumeSingleThreaded::new(zepto_alloc::FreeListAllocator::new());
+    /// ```
+    ///
     /// # Safety
     ///
     /// The wrapper (and so `inner`) must never be used by two threads, neither at the same time

@@ -23,5 +23,5 @@ mod ops;
 pub use fuzz::{Subject, fuzz};
 pub use host_grower::HostGrower;
 pub use inspect::Inspect;
-pub use model::{Model, Reuse};
+pub use model::{Model, Reuse, Taken};
 pub use ops::{ByteSource, Expect, Rng, Stats, run, run_threads};

@@ -20,6 +20,17 @@ pub enum Reuse {
     Never,
 }
 
+/// A block taken out of the model while `realloc` runs (see [`Model::take`]).
+#[derive(Debug)]
+pub struct Taken(Block);
+
+impl Taken {
+    /// The block's pointer and layout, for `realloc`.
+    pub fn block(&self) -> (*mut u8, Layout) {
+        (self.0.ptr, self.0.layout)
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Block {
     ptr: *mut u8,
@@ -167,22 +178,46 @@ impl Model {
         (block.ptr, block.layout)
     }
 
-    /// Records that `realloc` moved the block at `address` to `new` (`new_size` bytes): checks
-    /// the new block like `add` and that it starts with the old contents.
+    /// Takes the block at `address` out of the model for `realloc`, after verifying it: while
+    /// `realloc` runs, the allocator may free it and hand its memory to another thread, so the
+    /// model must not hold it. Give it back with [`restore`](Model::restore) or
+    /// [`moved`](Model::moved).
+    pub fn take(&mut self, address: usize) -> Taken {
+        self.verify(address);
+        Taken(self.live.remove(address))
+    }
+
+    /// Puts back a block `realloc` left where it was (it returned null).
+    pub fn restore(&mut self, taken: Taken) {
+        let block = taken.0;
+        // SAFETY: the block is still live: `realloc` failed.
+        unsafe {
+            verify(
+                block.ptr,
+                block.layout.size(),
+                block.layout.size(),
+                block.seed,
+            )
+        };
+        self.live.insert(block.ptr.addr(), block);
+    }
+
+    /// Records that `realloc` moved the `taken` block to `new` (`new_size` bytes): checks the
+    /// new block like `add` and that it starts with the old contents.
     ///
     /// # Safety
     ///
     /// As for [`add`](Model::add): `new` must be the block `realloc` just returned.
     pub unsafe fn moved(
         &mut self,
-        address: usize,
+        taken: Taken,
         new: *mut u8,
         new_size: usize,
         grower: Option<&HostGrower>,
     ) {
-        let old = self.live.remove(address);
-        if self.reuse == Reuse::Never && new.addr() != address {
-            self.dead.insert(address, old.layout.size());
+        let old = taken.0;
+        if self.reuse == Reuse::Never && new != old.ptr {
+            self.dead.insert(old.ptr.addr(), old.layout.size());
         }
         let kept = old.layout.size().min(new_size);
         // SAFETY: the caller's contract: `new` holds `new_size >= kept` bytes.

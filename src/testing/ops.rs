@@ -125,15 +125,22 @@ pub fn run<A: GlobalAlloc>(
 
 /// [`run`] on `threads` threads at once, each with its own operations (from `Rng`s seeded
 /// `seed`, `seed + 1`, ...) and all against one model, so a block handed to one thread that
-/// overlaps another thread's is caught. The free list is checked once all threads are done.
-pub fn run_threads<A: GlobalAlloc + Inspect + Sync>(
+/// overlaps another thread's is caught. With `inspect` (a freeing allocator), the free list is
+/// checked once all threads are done: every grown byte accounted for, one block per region.
+pub fn run_threads<A: GlobalAlloc + Sync>(
     alloc: &A,
     grower: &HostGrower,
+    inspect: Option<&(dyn Inspect + Sync)>,
     threads: usize,
     ops_per_thread: usize,
     seed: u64,
 ) -> Stats {
-    let model = Mutex::new(Model::new(Reuse::Frees));
+    let reuse = if inspect.is_some() {
+        Reuse::Frees
+    } else {
+        Reuse::Never
+    };
+    let model = Mutex::new(Model::new(reuse));
     let mut stats = Stats::default();
     std::thread::scope(|scope| {
         let workers: std::vec::Vec<_> = (0..threads as u64)
@@ -154,7 +161,8 @@ pub fn run_threads<A: GlobalAlloc + Inspect + Sync>(
             stats.nulls += s.nulls;
         }
     });
-    finish(alloc, grower, Some(alloc), model, &mut stats);
+    let inspect = inspect.map(|i| i as &dyn Inspect);
+    finish(alloc, grower, inspect, model, &mut stats);
     stats
 }
 
@@ -221,17 +229,18 @@ fn drive<A: GlobalAlloc>(
             130..=179 => {
                 let Some(new_size) = size(source) else { break };
                 let Some(address) = slots[slot] else { continue };
-                let (ptr, layout) = lock().block(address);
+                let taken = lock().take(address);
+                let (ptr, layout) = taken.block();
                 let refusals = grower.refusals();
                 // SAFETY: `ptr` is live with `layout`; `new_size` is non-zero and, rounded up to
                 // the alignment, far below isize::MAX.
                 let new = unsafe { alloc.realloc(ptr, layout, new_size) };
                 if new.is_null() {
                     null_result(fail, grower, refusals, &mut stats);
-                    lock().verify(address);
+                    lock().restore(taken);
                 } else {
                     // SAFETY: `realloc` just returned this block of `new_size` bytes.
-                    unsafe { lock().moved(address, new, new_size, Some(grower)) };
+                    unsafe { lock().moved(taken, new, new_size, Some(grower)) };
                     slots[slot] = Some(new.addr());
                     stats.reallocs += 1;
                 }
