@@ -248,7 +248,7 @@ impl<G> crate::testing::Inspect for FreeListAllocator<G> {
         blocks
     }
 
-    fn footprint(&self, layout: Layout) -> usize {
-        block_size(layout.size())
+    unsafe fn extent(&self, ptr: *mut u8, layout: Layout) -> (usize, usize) {
+        (ptr.addr(), block_size(layout.size()))
     }
 }

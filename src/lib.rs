@@ -41,6 +41,7 @@
 #[cfg(feature = "testing")]
 extern crate std;
 
+mod binned;
 mod fail;
 mod free_list;
 mod grower;
@@ -53,6 +54,7 @@ mod single_threaded;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use binned::BinnedAllocator;
 pub use fail::FailAllocator;
 pub use free_list::FreeListAllocator;
 pub use grower::{DefaultGrower, MIN_ALIGN, MemoryGrower, PAGE_SIZE, WasmGrower};

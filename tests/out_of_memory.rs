@@ -4,7 +4,8 @@
 use core::alloc::{GlobalAlloc, Layout};
 use zepto_alloc::testing::{HostGrower, Inspect};
 use zepto_alloc::{
-    FreeListAllocator, LeakingAllocator, LeakingPageAllocator, LockedAllocator, PAGE_SIZE,
+    BinnedAllocator, FreeListAllocator, LeakingAllocator, LeakingPageAllocator, LockedAllocator,
+    PAGE_SIZE,
 };
 
 fn layout(size: usize, align: usize) -> Layout {
@@ -49,7 +50,12 @@ fn free_list_allocator_recovers_after_frees() {
     assert!(grower.refusals() > refusals);
     // Everything still adds up while full.
     let free: usize = alloc.free_blocks().iter().map(|b| b.1).sum();
-    assert_eq!(free + blocks.len() * alloc.footprint(small), grower.bytes());
+    // SAFETY: every block is live with `small`.
+    let live: usize = blocks
+        .iter()
+        .map(|&b| unsafe { alloc.extent(b, small) }.1)
+        .sum();
+    assert_eq!(free + live, grower.bytes());
     for &ptr in &blocks {
         // SAFETY: allocated above with `small`.
         unsafe { alloc.dealloc(ptr, small) };
@@ -97,13 +103,16 @@ fn huge_requests_return_null_without_overflow() {
         layout(1, 1 << (usize::BITS - 2)),
         layout(max / 2, 1 << (usize::BITS - 3)),
     ];
-    let grower = HostGrower::new(4);
+    let grower = HostGrower::new(8);
     let free_list = FreeListAllocator::with_grower(&grower);
     let leaking = LeakingAllocator::with_grower(&grower);
     let pages = LeakingPageAllocator::with_grower(&grower);
+    let binned = BinnedAllocator::with_grower(&grower);
     for layout in huge {
         // SAFETY: non-zero sizes.
         unsafe {
+            assert!(binned.alloc(layout).is_null(), "{layout:?}");
+            assert!(binned.alloc_zeroed(layout).is_null(), "{layout:?}");
             assert!(free_list.alloc(layout).is_null(), "{layout:?}");
             assert!(leaking.alloc(layout).is_null(), "{layout:?}");
             assert!(pages.alloc(layout).is_null(), "{layout:?}");
@@ -112,8 +121,38 @@ fn huge_requests_return_null_without_overflow() {
     // And they all still work.
     // SAFETY: non-zero sizes.
     unsafe {
+        assert!(!binned.alloc(layout(8, 8)).is_null());
         assert!(!free_list.alloc(layout(8, 8)).is_null());
         assert!(!leaking.alloc(layout(8, 8)).is_null());
         assert!(!pages.alloc(layout(8, 8)).is_null());
     }
+}
+
+#[test]
+fn binned_allocator_recovers_after_frees() {
+    let grower = HostGrower::new(8).with_limit(4);
+    let alloc = LockedAllocator::new(BinnedAllocator::with_grower(&grower));
+    let small = layout(40, 8);
+    let blocks = exhaust(&alloc, small);
+    assert_eq!(grower.pages(), 4, "it grew to the limit");
+    // Three contiguous pages, less the pad and sentinel words, in blocks of 48 bytes + a header.
+    assert_eq!(blocks.len(), (3 * PAGE_SIZE - 16) / 48);
+    // SAFETY: non-zero sizes; `blocks[0]` is live with `small`.
+    unsafe {
+        assert!(alloc.alloc(small).is_null());
+        assert!(alloc.alloc_zeroed(small).is_null());
+        assert!(alloc.realloc(blocks[0], small, 4096).is_null());
+    }
+    for &ptr in &blocks {
+        // SAFETY: allocated above with `small`.
+        unsafe { alloc.dealloc(ptr, small) };
+    }
+    assert_eq!(
+        alloc.free_blocks().len(),
+        1,
+        "everything merged back into one block"
+    );
+    // SAFETY: non-zero size.
+    assert!(!unsafe { alloc.alloc(layout(3 * PAGE_SIZE - 64, 8)) }.is_null());
+    assert_eq!(grower.pages(), 4);
 }

@@ -2,7 +2,9 @@
 
 use core::alloc::{GlobalAlloc, Layout};
 use zepto_alloc::testing::{HostGrower, Inspect};
-use zepto_alloc::{FreeListAllocator, LeakingAllocator, LeakingPageAllocator, PAGE_SIZE};
+use zepto_alloc::{
+    BinnedAllocator, FreeListAllocator, LeakingAllocator, LeakingPageAllocator, PAGE_SIZE,
+};
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).unwrap()
@@ -36,6 +38,24 @@ fn wee_alloc_unbounded_growth_85196_then_80000() {
     });
     // Each request grows by the pages it needs on its own: 2 + 2 (the first block's page-start
     // remainder cannot serve the second request).
+    assert_eq!(grower.pages(), 1 + 4);
+}
+
+/// The same for the binned allocator.
+#[test]
+fn wee_alloc_unbounded_growth_85196_then_80000_binned() {
+    let grower = HostGrower::new(64);
+    let alloc = BinnedAllocator::with_grower(&grower);
+    let (a, b) = (layout(85_196, 8), layout(80_000, 8));
+    pages_stay_flat(ROUNDS, &grower, || unsafe {
+        // SAFETY: non-zero sizes; each block is freed with its layout.
+        let (x, y) = (alloc.alloc(a), alloc.alloc(b));
+        assert!(!x.is_null() && !y.is_null());
+        alloc.dealloc(x, a);
+        alloc.dealloc(y, b);
+    });
+    // Each request grows by the pages it needs on its own (2 + 2); the second region continues
+    // the first and merges with its free rest, which the next rounds reuse.
     assert_eq!(grower.pages(), 1 + 4);
 }
 
@@ -86,6 +106,16 @@ fn a_request_adds_only_the_pages_it_needs() {
         assert_eq!(grower.pages() - 1, pages, "leaking: {size} B at {align}");
 
         let grower = HostGrower::new(16);
+        let binned = BinnedAllocator::with_grower(&grower);
+        // SAFETY: non-zero size.
+        assert!(!unsafe { binned.alloc(layout(size, align)) }.is_null());
+        // The block, its header, a pad word and the sentinel; for larger alignments, room to
+        // move the payload with a free block in front.
+        let overhead = 3 * size_of::<usize>() + if align > 16 { align + 32 } else { 0 };
+        let expected = (size + overhead).div_ceil(PAGE_SIZE);
+        assert_eq!(grower.pages() - 1, expected, "binned: {size} B at {align}");
+
+        let grower = HostGrower::new(16);
         let page = LeakingPageAllocator::with_grower(&grower);
         // SAFETY: non-zero size.
         assert!(!unsafe { page.alloc(layout(size, align)) }.is_null());
@@ -106,19 +136,80 @@ fn one_byte_growth_does_not_grow_memory() {
     for (from, to) in [small, big] {
         let grower = HostGrower::new(64);
         let alloc = FreeListAllocator::with_grower(&grower);
-        pages_stay_flat(rounds, &grower, || unsafe {
-            // SAFETY: every block is reallocated/freed with the layout it has.
-            let mut ptr = alloc.alloc(layout(from, 1));
-            ptr.write(0xA5);
-            for size in from..to {
-                ptr = alloc.realloc(ptr, layout(size, 1), size + 1);
-                assert!(!ptr.is_null());
-                assert_eq!(ptr.read(), 0xA5, "realloc lost the contents");
-                ptr.add(size).write(0x5A);
-            }
-            alloc.dealloc(ptr, layout(to, 1));
-        });
+        one_byte_at_a_time(&alloc, &grower, rounds, from, to);
         assert_eq!(alloc.free_blocks().len(), 1);
+        let grower = HostGrower::new(64);
+        let alloc = BinnedAllocator::with_grower(&grower);
+        one_byte_at_a_time(&alloc, &grower, rounds, from, to);
+        assert_eq!(alloc.free_blocks().len(), 1);
+    }
+}
+
+fn one_byte_at_a_time(
+    alloc: &impl GlobalAlloc,
+    grower: &HostGrower,
+    rounds: usize,
+    from: usize,
+    to: usize,
+) {
+    pages_stay_flat(rounds, grower, || unsafe {
+        // SAFETY: every block is reallocated/freed with the layout it has.
+        let mut ptr = alloc.alloc(layout(from, 1));
+        ptr.write(0xA5);
+        for size in from..to {
+            ptr = alloc.realloc(ptr, layout(size, 1), size + 1);
+            assert!(!ptr.is_null());
+            assert_eq!(ptr.read(), 0xA5, "realloc lost the contents");
+            ptr.add(size).write(0x5A);
+        }
+        alloc.dealloc(ptr, layout(to, 1));
+    });
+}
+
+/// The binned allocator grows and shrinks blocks in place when it can, and its `alloc_zeroed`
+/// leaves memory fresh from the grower alone but for the words it wrote there itself.
+#[test]
+fn binned_allocator_reallocates_in_place_and_zeroes_only_what_it_wrote() {
+    let grower = HostGrower::new(16).with_dirty_pages(0xAB);
+    let alloc = BinnedAllocator::with_grower(&grower);
+    let word = size_of::<usize>();
+    unsafe {
+        // SAFETY: every call passes the block's current layout.
+        let big = alloc.alloc_zeroed(layout(40_000, 8));
+        let bytes = core::slice::from_raw_parts(big, 40_000);
+        assert!(
+            bytes[..2 * word].iter().all(|&b| b == 0),
+            "the links are cleared"
+        );
+        // Past the page's first 64 bytes, which the dirty grower leaves zero, and before the
+        // last word, which may hold a footer and is cleared.
+        let dirt = 64 - (big.addr() % PAGE_SIZE);
+        assert!(
+            bytes[dirt..40_000 - word].iter().all(|&b| b == 0xAB),
+            "fresh memory is not written"
+        );
+        alloc.dealloc(big, layout(40_000, 8));
+        // Reused memory is zeroed.
+        let again = alloc.alloc_zeroed(layout(40_000, 8));
+        assert!(
+            core::slice::from_raw_parts(again, 40_000)
+                .iter()
+                .all(|&b| b == 0)
+        );
+
+        let a = alloc.alloc(layout(100, 8));
+        a.write(7);
+        let shrunk = alloc.realloc(a, layout(100, 8), 20);
+        assert_eq!(shrunk, a, "shrinking stays in place");
+        let grown = alloc.realloc(a, layout(20, 8), 5_000);
+        assert_eq!(
+            grown, a,
+            "growing into the free block after it stays in place"
+        );
+        assert_eq!(grown.read(), 7);
+        let neighbour = alloc.alloc(layout(16, 8));
+        assert!(!neighbour.is_null());
+        alloc.dealloc(again, layout(40_000, 8));
     }
 }
 
@@ -192,23 +283,22 @@ fn heap_base_memory_goes_to_one_allocator_only() {
 /// promise on purpose (its pages are dirty), where `alloc_zeroed` then returns the dirt.
 #[test]
 fn lol_alloc_leaking_alloc_zeroed_does_not_write_memory() {
+    // Pages are dirty past their first 64 bytes: check the last byte of 128-byte blocks.
+    let last = |block: *mut u8| {
+        // SAFETY: a live 128-byte block.
+        unsafe { block.add(127).read() }
+    };
     let grower = HostGrower::new(8).with_dirty_pages(0xAB);
     let leaking = LeakingAllocator::with_grower(&grower);
     // SAFETY: non-zero size.
-    let block = unsafe { leaking.alloc_zeroed(layout(64, 8)) };
-    // SAFETY: a live 64-byte block.
-    assert_eq!(unsafe { block.read() }, 0xAB);
+    assert_eq!(last(unsafe { leaking.alloc_zeroed(layout(128, 8)) }), 0xAB);
     let pages = LeakingPageAllocator::with_grower(&grower);
     // SAFETY: non-zero size.
-    let block = unsafe { pages.alloc_zeroed(layout(64, 8)) };
-    // SAFETY: a live 64-byte block.
-    assert_eq!(unsafe { block.read() }, 0xAB);
+    assert_eq!(last(unsafe { pages.alloc_zeroed(layout(128, 8)) }), 0xAB);
     // The free list reuses memory, so it must write zeroes.
     let free_list = FreeListAllocator::with_grower(&grower);
     // SAFETY: non-zero size.
-    let block = unsafe { free_list.alloc_zeroed(layout(64, 8)) };
-    // SAFETY: a live 64-byte block.
-    assert_eq!(unsafe { block.read() }, 0);
+    assert_eq!(last(unsafe { free_list.alloc_zeroed(layout(128, 8)) }), 0);
 }
 
 /// The page allocator grows a block in place while it fits in the pages it already has.

@@ -3,8 +3,8 @@
 
 use zepto_alloc::testing::{Expect, HostGrower, Rng, Stats, run};
 use zepto_alloc::{
-    AssumeSingleThreaded, FailAllocator, FreeListAllocator, LeakingAllocator, LeakingPageAllocator,
-    LockedAllocator, PAGE_SIZE,
+    AssumeSingleThreaded, BinnedAllocator, FailAllocator, FreeListAllocator, LeakingAllocator,
+    LeakingPageAllocator, LockedAllocator, PAGE_SIZE,
 };
 
 /// Operations per allocator.
@@ -79,6 +79,27 @@ fn free_list_allocator_behind_wrappers_matches_the_model() {
     });
     run_freeing(3, &|grower, rng, ops| {
         let alloc = LockedAllocator::new(FreeListAllocator::with_grower(grower));
+        run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
+    });
+}
+
+#[test]
+fn binned_allocator_matches_the_model() {
+    run_freeing(8, &|grower, rng, ops| {
+        let alloc = BinnedAllocator::with_grower(grower);
+        run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
+    });
+}
+
+#[test]
+fn binned_allocator_behind_wrappers_matches_the_model() {
+    run_freeing(9, &|grower, rng, ops| {
+        // SAFETY: the test uses it from this thread only.
+        let alloc = unsafe { AssumeSingleThreaded::new(BinnedAllocator::with_grower(grower)) };
+        run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
+    });
+    run_freeing(10, &|grower, rng, ops| {
+        let alloc = LockedAllocator::new(BinnedAllocator::with_grower(grower));
         run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
     });
 }

@@ -3,7 +3,9 @@
 //! to a race, shows.
 
 use zepto_alloc::testing::{HostGrower, run_threads};
-use zepto_alloc::{FreeListAllocator, LeakingAllocator, LockedAllocator, PAGE_SIZE};
+use zepto_alloc::{
+    BinnedAllocator, FreeListAllocator, LeakingAllocator, LockedAllocator, PAGE_SIZE,
+};
 
 const THREADS: usize = 4;
 const OPS: usize = if cfg!(miri) { 150 } else { 100_000 };
@@ -13,6 +15,16 @@ fn locked_free_list_shared_by_four_threads_loses_no_block() {
     let grower = HostGrower::new(512).with_tail(PAGE_SIZE / 2);
     let alloc = LockedAllocator::new(FreeListAllocator::with_grower(&grower));
     let stats = run_threads(&alloc, &grower, Some(&alloc), THREADS, OPS, 11);
+    assert_eq!(stats.ops, THREADS * OPS);
+    assert_eq!(stats.nulls, 0);
+    assert_eq!(stats.frees, stats.allocs);
+}
+
+#[test]
+fn locked_binned_allocator_shared_by_four_threads_loses_no_block() {
+    let grower = HostGrower::new(512).with_tail(PAGE_SIZE / 2);
+    let alloc = LockedAllocator::new(BinnedAllocator::with_grower(&grower));
+    let stats = run_threads(&alloc, &grower, Some(&alloc), THREADS, OPS, 31);
     assert_eq!(stats.ops, THREADS * OPS);
     assert_eq!(stats.nulls, 0);
     assert_eq!(stats.frees, stats.allocs);
@@ -87,4 +99,10 @@ fn locked_free_list_under_contention() {
     hammer(&LockedAllocator::new(FreeListAllocator::with_grower(
         &grower,
     )));
+}
+
+#[test]
+fn locked_binned_allocator_under_contention() {
+    let grower = HostGrower::new(if cfg!(miri) { 16 } else { 512 });
+    hammer(&LockedAllocator::new(BinnedAllocator::with_grower(&grower)));
 }

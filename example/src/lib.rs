@@ -31,10 +31,15 @@ configuration! {
     "free" => z::AssumeSingleThreaded<z::FreeListAllocator> =
         // SAFETY: a wasm module without the `atomics` feature has one thread.
         unsafe { z::AssumeSingleThreaded::new(z::FreeListAllocator::new()) };
+    "binned" => z::AssumeSingleThreaded<z::BinnedAllocator> =
+        // SAFETY: a wasm module without the `atomics` feature has one thread.
+        unsafe { z::AssumeSingleThreaded::new(z::BinnedAllocator::new()) };
     "leak-locked" => z::LockedAllocator<z::LeakingAllocator> =
         z::LockedAllocator::new(z::LeakingAllocator::new());
     "free-locked" => z::LockedAllocator<z::FreeListAllocator> =
         z::LockedAllocator::new(z::FreeListAllocator::new());
+    "binned-locked" => z::LockedAllocator<z::BinnedAllocator> =
+        z::LockedAllocator::new(z::BinnedAllocator::new());
     "lol-fail" => lol_alloc::FailAllocator = lol_alloc::FailAllocator;
     "lol-page" => lol_alloc::LeakingPageAllocator = lol_alloc::LeakingPageAllocator;
     "lol-leak" => lol_alloc::AssumeSingleThreaded<lol_alloc::LeakingAllocator> =

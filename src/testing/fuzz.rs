@@ -8,8 +8,8 @@
 
 use super::{Expect, HostGrower, run};
 use crate::{
-    AssumeSingleThreaded, FailAllocator, FreeListAllocator, LeakingAllocator, LeakingPageAllocator,
-    LockedAllocator, PAGE_SIZE,
+    AssumeSingleThreaded, BinnedAllocator, FailAllocator, FreeListAllocator, LeakingAllocator,
+    LeakingPageAllocator, LockedAllocator, PAGE_SIZE,
 };
 
 /// The allocators the fuzz targets cover, one target each.
@@ -27,17 +27,23 @@ pub enum Subject {
     LockedLeaking,
     /// [`FreeListAllocator`] in [`LockedAllocator`].
     LockedFreeList,
+    /// [`BinnedAllocator`] in [`AssumeSingleThreaded`].
+    Binned,
+    /// [`BinnedAllocator`] in [`LockedAllocator`].
+    LockedBinned,
 }
 
 impl Subject {
     /// Every subject.
-    pub const ALL: [Subject; 6] = [
+    pub const ALL: [Subject; 8] = [
         Subject::Fail,
         Subject::LeakingPage,
         Subject::Leaking,
         Subject::FreeList,
         Subject::LockedLeaking,
         Subject::LockedFreeList,
+        Subject::Binned,
+        Subject::LockedBinned,
     ];
 }
 
@@ -88,6 +94,15 @@ pub fn fuzz(subject: Subject, data: &[u8]) {
         }
         Subject::LockedFreeList => {
             let alloc = LockedAllocator::new(FreeListAllocator::with_grower(g));
+            run(&alloc, g, Expect::Frees(&alloc), ops, all)
+        }
+        Subject::Binned => {
+            // SAFETY: used from this thread only.
+            let alloc = unsafe { AssumeSingleThreaded::new(BinnedAllocator::with_grower(g)) };
+            run(&alloc, g, Expect::Frees(&alloc), ops, all)
+        }
+        Subject::LockedBinned => {
+            let alloc = LockedAllocator::new(BinnedAllocator::with_grower(g));
             run(&alloc, g, Expect::Frees(&alloc), ops, all)
         }
     };

@@ -101,12 +101,20 @@ impl HostGrower {
         self
     }
 
-    /// Fills every page with `byte`, breaking the grower's promise that memory is zero: for tests
-    /// that prove an allocator does not write memory it may assume is zero.
+    /// Fills every page with `byte` but for its first 64 bytes, breaking the grower's promise
+    /// that memory is zero: for tests that prove an allocator does not write memory it may assume
+    /// is zero. (The first bytes stay zero because allocators may rely on the promise for the
+    /// headers they read at the start of a region.)
     #[must_use]
     pub fn with_dirty_pages(self, byte: u8) -> Self {
-        // SAFETY: `base` has `capacity` pages inside the allocation.
-        unsafe { self.base.write_bytes(byte, self.capacity * PAGE_SIZE) };
+        for page in 0..self.capacity {
+            // SAFETY: `base` has `capacity` pages inside the allocation.
+            unsafe {
+                self.base
+                    .add(page * PAGE_SIZE + 64)
+                    .write_bytes(byte, PAGE_SIZE - 64)
+            };
+        }
         self
     }
 

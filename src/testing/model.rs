@@ -237,7 +237,8 @@ impl Model {
             .live
             .values()
             .into_iter()
-            .map(|block| (block.ptr.addr(), inspect.footprint(block.layout)))
+            // SAFETY: the model only holds live blocks, with their layouts.
+            .map(|block| unsafe { inspect.extent(block.ptr, block.layout) })
             .chain(free.iter().copied())
             .collect();
         used.sort_unstable();
@@ -248,10 +249,11 @@ impl Model {
                 "[{a:#x}, +{a_len}) overlaps {b:#x} (free: {free:x?})"
             );
         }
+        let (front, back) = inspect.region_overhead();
         for &(start, len) in &free {
             let inside = regions
                 .iter()
-                .any(|&(lo, hi)| lo <= start && start + len <= hi);
+                .any(|&(lo, hi)| lo + front <= start && start + len + back <= hi);
             assert!(
                 inside,
                 "free block {start:#x}+{len} outside the grown memory"
@@ -259,9 +261,9 @@ impl Model {
         }
         let accounted: usize = used.iter().map(|&(_, len)| len).sum();
         assert_eq!(
-            accounted,
+            accounted + regions.len() * (front + back),
             grower.bytes(),
-            "free + live bytes != grown bytes (free: {free:x?})"
+            "free + live + overhead bytes != grown bytes (free: {free:x?})"
         );
     }
 }

@@ -281,14 +281,15 @@ fn finish<A: GlobalAlloc>(
     }
     if let Some(inspect) = inspect {
         model.check_heap(inspect, grower);
-        let regions: std::vec::Vec<(usize, usize)> = inspect
-            .free_blocks()
+        let (front, back) = inspect.region_overhead();
+        let expected: std::vec::Vec<(usize, usize)> = grower
+            .regions()
             .iter()
-            .map(|&(start, len)| (start, start + len))
+            .map(|&(start, end)| (start + front, end - start - front - back))
             .collect();
         assert_eq!(
-            regions,
-            grower.regions(),
+            inspect.free_blocks(),
+            expected,
             "after freeing everything, the free list is not one block per grown region"
         );
     }

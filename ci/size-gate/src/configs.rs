@@ -35,6 +35,17 @@ const fn ours(name: &'static str, lol: &'static str, description: &'static str) 
     }
 }
 
+/// One of ours with no lol_alloc counterpart.
+const fn ours_new(name: &'static str, description: &'static str) -> Config {
+    Config {
+        name,
+        feature: Some(name),
+        origin: Origin::Ours,
+        lol: None,
+        description,
+    }
+}
+
 const fn lol(name: &'static str, description: &'static str) -> Config {
     Config {
         name,
@@ -66,6 +77,8 @@ pub const ALL: &[Config] = &[
         "lol-free-locked",
         "LockedAllocator<FreeListAllocator>",
     ),
+    ours_new("binned", "AssumeSingleThreaded<BinnedAllocator>"),
+    ours_new("binned-locked", "LockedAllocator<BinnedAllocator>"),
     lol("lol-fail", "lol_alloc FailAllocator"),
     lol("lol-page", "lol_alloc LeakingPageAllocator"),
     lol(
