@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Invariants, checked by the `testing` inspector after every test:
-//! - the list is sorted by address, and no two free blocks touch or overlap (they are coalesced);
+//! - the list is sorted by address, highest first, and no two free blocks touch or overlap (they
+//!   are coalesced);
 //! - every block's address and size are multiples of [`MIN_ALIGN`](crate::MIN_ALIGN) and `size >= MIN_ALIGN`, so a
 //!   block can always hold its node and every block size is a [`block_size`];
 //! - blocks lie inside regions the grower handed over, and a block's pointer carries the
@@ -129,32 +130,35 @@ impl<G> FreeListAllocator<G> {
     /// `block` and `size` multiples of `MIN_ALIGN`, `size >= MIN_ALIGN`.
     #[inline]
     unsafe fn insert(&self, block: *mut Node, mut size: usize) {
-        let mut prev = self.head.get();
-        // SAFETY: `prev` is the head or a list node and `next` a list node or null; nodes are
-        // valid because the list only holds owned free blocks (module invariants).
+        // The list runs from high addresses to low, so blocks freed near the top of memory (the
+        // most recent ones, usually) are found first. `link` is the field that points at `cur`:
+        // the head's or a node's `next`.
+        // `next` is the head node's first field (`repr(C)`): no dereference needed.
+        let mut link: *mut *mut Node = self.head.get().cast();
+        let end = block.addr() + size;
+        // SAFETY: `link` is the head's or a list node's `next`; list nodes are valid free blocks
+        // (module invariants); `block` is ours to write.
         unsafe {
-            let mut next = (*prev).next;
-            // Walk to the last node below `block`. `next - 1 >= block` is `next > block` for a
-            // non-null `next`, and true for null (it wraps to usize::MAX): one compare instead of
-            // a null test and a compare.
-            while next.addr().wrapping_sub(1) < block.addr() {
-                prev = next;
-                next = (*next).next;
-            }
-            // Merge with the block after. `block + size` cannot wrap (it lies in a region), and
-            // it is never 0, so a null `next` never matches.
-            if block.addr() + size == next.addr() {
-                size += (*next).size;
-                next = (*next).next;
-            }
-            // Merge with the block before (the head has size 0 and lies outside every region,
-            // so it never matches).
-            if prev.addr() + (*prev).size == block.addr() {
-                (*prev).size += size;
-                (*prev).next = next;
-            } else {
-                block.write(Node { next, size });
-                (*prev).next = block;
+            loop {
+                let mut cur = *link;
+                // Walk past the blocks above this one (null, address 0, is below everything).
+                if cur.addr() <= end {
+                    // The block right above: absorb it (its node disappears).
+                    if cur.addr() == end {
+                        size += (*cur).size;
+                        cur = (*cur).next;
+                    }
+                    // The block right below: it absorbs this one, keeping its node.
+                    if !cur.is_null() && cur.addr() + (*cur).size == block.addr() {
+                        (*cur).size += size;
+                    } else {
+                        block.write(Node { next: cur, size });
+                        cur = block;
+                    }
+                    *link = cur;
+                    return;
+                }
+                link = &raw mut (*cur).next;
             }
         }
     }
@@ -234,17 +238,20 @@ impl<G> crate::testing::Inspect for FreeListAllocator<G> {
             let (size, next) = unsafe { ((*node).size, (*node).next) };
             let addr = node.addr();
             assert!(
-                addr.is_multiple_of(MIN_ALIGN) && size.is_multiple_of(MIN_ALIGN),
+                addr % MIN_ALIGN == 0 && size % MIN_ALIGN == 0,
                 "misaligned {addr:#x}+{size}"
             );
             assert!(size >= MIN_ALIGN, "block {addr:#x} too small: {size}");
+            // SAFETY: as above.
+            let below = (!next.is_null()).then(|| next.addr() + unsafe { (*next).size });
             assert!(
-                next.is_null() || next.addr() > addr + size,
-                "{addr:#x}+{size} not merged"
+                below.is_none_or(|end| end < addr),
+                "{addr:#x}+{size} not merged or out of order"
             );
             blocks.push((addr, size));
             node = next;
         }
+        blocks.reverse();
         blocks
     }
 

@@ -93,10 +93,7 @@ impl HostGrower {
     /// If `bytes` is not a multiple of `MIN_ALIGN` or exceeds a page.
     #[must_use]
     pub fn with_tail(mut self, bytes: usize) -> Self {
-        assert!(
-            bytes.is_multiple_of(MIN_ALIGN) && bytes <= PAGE_SIZE,
-            "bad tail"
-        );
+        assert!(bytes % MIN_ALIGN == 0 && bytes <= PAGE_SIZE, "bad tail");
         self.tail = bytes;
         self
     }

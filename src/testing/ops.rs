@@ -253,7 +253,7 @@ fn drive<A: GlobalAlloc>(
             }
         }
         if let Some(inspect) = inspect
-            && stats.ops.is_multiple_of(64)
+            && stats.ops % 64 == 0
         {
             lock().check_heap(inspect, grower);
         }
