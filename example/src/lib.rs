@@ -2,7 +2,8 @@
 //! use the global allocator, so that its size measures the allocator.
 //!
 //! Exactly one allocator feature selects the `#[global_allocator]` (none: std's default,
-//! dlmalloc). The `full` feature selects the probe:
+//! dlmalloc): ours, lol_alloc 0.4.1's, or a peer the benchmark compares with (talc, rlsf, the
+//! dlmalloc crate). The `full` feature selects the probe:
 //!
 //! - `box` (default): `hello()` boxes a `u8` and `goodbye(p)` frees it, the example lol_alloc
 //!   measures, so our figures compare with theirs;
@@ -52,6 +53,10 @@ configuration! {
         lol_alloc::LockedAllocator::new(lol_alloc::LeakingAllocator::new());
     "lol-free-locked" => lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
         lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+    "talc" => talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+    "rlsf" => rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
+    "dlmalloc" => dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+    "wee_alloc" => wee_alloc::WeeAlloc<'static> = wee_alloc::WeeAlloc::INIT;
 }
 
 /// The `box` probe.

@@ -9,6 +9,8 @@ pub enum Origin {
     Lol,
     /// std's default allocator (dlmalloc).
     Std,
+    /// Another published allocator, for the benchmark's size axis.
+    Peer,
 }
 
 /// One `#[global_allocator]` choice of `example/`.
@@ -31,6 +33,16 @@ const fn ours(name: &'static str, lol: &'static str, description: &'static str) 
         feature: Some(name),
         origin: Origin::Ours,
         lol: Some(lol),
+        description,
+    }
+}
+
+const fn peer(name: &'static str, description: &'static str) -> Config {
+    Config {
+        name,
+        feature: Some(name),
+        origin: Origin::Peer,
+        lol: None,
         description,
     }
 }
@@ -97,6 +109,10 @@ pub const ALL: &[Config] = &[
         "lol-free-locked",
         "lol_alloc LockedAllocator<FreeListAllocator>",
     ),
+    peer("talc", "talc 5.1.1 WasmDynamicTalc"),
+    peer("rlsf", "rlsf 0.2.3 SmallGlobalTlsf"),
+    peer("dlmalloc", "dlmalloc 0.2.14 GlobalDlmalloc"),
+    peer("wee_alloc", "wee_alloc 0.4.5 WeeAlloc"),
     Config {
         name: "std",
         feature: None,

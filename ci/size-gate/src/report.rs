@@ -254,14 +254,72 @@ pub fn readme_table(tools: &Tools, rows: &[Row]) -> String {
     out
 }
 
-/// The README with its size table replaced by `table`, or an error if the markers are missing.
-pub fn readme_with(readme: &str, table: &str) -> Result<String, String> {
-    let begin = readme
+/// `text` with the block between the size-table markers replaced by `table`, each line of it
+/// prefixed with `prefix` (`"//! "` in the crate docs), or an error if the markers are missing.
+pub fn with_table(text: &str, table: &str, prefix: &str) -> Result<String, String> {
+    let begin = text
         .find(README_BEGIN)
-        .ok_or("README.md lacks the size-table markers")?;
-    let end = readme
+        .ok_or("the size-table begin marker is missing")?;
+    let end = text
         .find(README_END)
-        .ok_or("README.md lacks the size-table end marker")?;
+        .ok_or("the size-table end marker is missing")?;
     let start = begin + README_BEGIN.len();
-    Ok(format!("{}\n{}{}", &readme[..start], table, &readme[end..]))
+    let lines: String = table
+        .lines()
+        .map(|line| format!("{}\n", format!("{prefix}{line}").trim_end()))
+        .collect();
+    Ok(format!(
+        "{}\n{lines}{prefix}{}",
+        &text[..start],
+        &text[end..]
+    ))
+}
+
+/// The crate docs' size table: bytes each allocator adds in the `full` probe, ours (unwrapped by
+/// a lock) and the peers'.
+pub fn crate_docs_table(tools: &Tools, rows: &[Row]) -> String {
+    let mut out = String::from("| allocator | bytes it adds |\n|---|--:|\n");
+    for row in rows.iter().filter(|r| r.probe == Probe::Full) {
+        let name = row.config.name;
+        let shown = match row.config.origin {
+            Origin::Ours => name != "fail" && !name.ends_with("-locked"),
+            Origin::Lol => name == "lol-free",
+            Origin::Peer | Origin::Std => true,
+        };
+        if shown {
+            out.push_str(&format!(
+                "| `{}` | {} |\n",
+                row.config.description, row.allocator
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nMeasured with {} and {}.\n",
+        tools.rustc_version, tools.wasm_opt_version
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_replace_the_block_between_the_markers_with_a_prefix() {
+        let text =
+            format!("//! intro\n//! {README_BEGIN}\n//! | old |\n//! {README_END}\n//! outro\n");
+        let fresh = with_table(&text, "| new |\n\nnote\n", "//! ").unwrap();
+        assert_eq!(
+            fresh,
+            format!(
+                "//! intro\n//! {README_BEGIN}\n//! | new |\n//!\n//! note\n//! {README_END}\n//! outro\n"
+            )
+        );
+        assert_eq!(
+            with_table(&fresh, "| new |\n\nnote\n", "//! ").unwrap(),
+            fresh,
+            "idempotent"
+        );
+        assert!(with_table("no markers", "x", "").is_err());
+    }
 }

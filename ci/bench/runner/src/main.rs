@@ -1,0 +1,321 @@
+//! `bench`: builds `ci/bench/module` once per allocator, runs its workloads under Node
+//! (`ci/bench/run.mjs`), and reports per allocator the median nanoseconds per allocator call,
+//! each as a speed-up over std's default allocator (dlmalloc) measured in the same run, the heap
+//! efficiency (peak live bytes over linear memory grown), and the `full` probe size from the size
+//! gate (`target/size/`, so run `ci/size-check.sh` first; `ci/bench.sh` does).
+//!
+//! Writes `target/bench-report.md` and `target/bench-chart.svg` (size against speed); with
+//! `--write-readme`, also the README's benchmark section and `ci/bench/size-vs-speed.svg`.
+//!
+//! ```text
+//! bench [--rounds N] [--quick] [--write-readme]
+//! ```
+//!
+//! A benchmark, not a test: it never fails on speed. Speeds are noisy; compare the ratios.
+
+mod chart;
+mod stats;
+
+use stats::{Run, Summary};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// An allocator under test: its name in tables, the module feature, the size-gate configuration.
+struct Allocator {
+    name: &'static str,
+    feature: Option<&'static str>,
+    size_config: &'static str,
+    ours: bool,
+}
+
+/// The baseline every ratio is against: std's default allocator.
+const BASELINE: &str = "dlmalloc (std)";
+
+const ALLOCATORS: &[Allocator] = &[
+    Allocator {
+        name: BASELINE,
+        feature: None,
+        size_config: "std",
+        ours: false,
+    },
+    Allocator {
+        name: "dlmalloc 0.2",
+        feature: Some("dlmalloc"),
+        size_config: "dlmalloc",
+        ours: false,
+    },
+    Allocator {
+        name: "talc 5",
+        feature: Some("talc"),
+        size_config: "talc",
+        ours: false,
+    },
+    Allocator {
+        name: "rlsf 0.2 small",
+        feature: Some("rlsf"),
+        size_config: "rlsf",
+        ours: false,
+    },
+    Allocator {
+        name: "lol_alloc FreeList",
+        feature: Some("lol-free"),
+        size_config: "lol-free",
+        ours: false,
+    },
+    Allocator {
+        name: "zepto FreeList",
+        feature: Some("free"),
+        size_config: "free",
+        ours: true,
+    },
+    Allocator {
+        name: "zepto Binned",
+        feature: Some("binned"),
+        size_config: "binned",
+        ours: true,
+    },
+];
+
+/// A workload: its name, the module export and its arguments.
+struct Workload {
+    name: &'static str,
+    export: &'static str,
+    args: Vec<u32>,
+}
+
+fn workloads(quick: bool) -> Vec<Workload> {
+    let steps = if quick { 20_000 } else { 400_000 };
+    let mut list: Vec<Workload> = [100, 2_000, 10_000]
+        .into_iter()
+        .map(|n| Workload {
+            name: match n {
+                100 => "churn N=100",
+                2_000 => "churn N=2,000",
+                _ => "churn N=10,000",
+            },
+            export: "churn",
+            args: vec![n, steps, 7],
+        })
+        .collect();
+    list.push(Workload {
+        name: "realloc-heavy",
+        export: "realloc_heavy",
+        args: vec![if quick { 1 } else { 8 }, 7],
+    });
+    list.push(Workload {
+        name: "trace replay",
+        export: "replay",
+        args: vec![if quick { 1 } else { 10 }],
+    });
+    list
+}
+
+fn main() {
+    if let Err(error) = bench() {
+        eprintln!("bench: {error}");
+        std::process::exit(2);
+    }
+}
+
+fn bench() -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../..")
+        .canonicalize()
+        .map_err(|e| format!("cannot find the repository root: {e}"))?;
+    let mut rounds = 5;
+    let mut quick = false;
+    let mut write_readme = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rounds" => {
+                rounds = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--rounds needs a number")?;
+            }
+            "--quick" => quick = true,
+            "--write-readme" => write_readme = true,
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; usage: bench [--rounds N] [--quick] [--write-readme]"
+                ));
+            }
+        }
+    }
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+
+    // Sizes first: a missing measurement should fail before minutes of building.
+    let mut sizes = BTreeMap::new();
+    for allocator in ALLOCATORS {
+        let path = root.join(format!("target/size/{}-full.wasm", allocator.size_config));
+        let bytes = std::fs::metadata(&path)
+            .map_err(|e| format!("{}: {e} (run ci/size-check.sh first)", path.display()))?
+            .len();
+        sizes.insert(allocator.name, bytes);
+    }
+
+    let mut modules = Vec::new();
+    for allocator in ALLOCATORS {
+        eprintln!("bench: building the module for {}", allocator.name);
+        modules.push((allocator.name, build(&root, &out, allocator)?));
+    }
+
+    let workloads = workloads(quick);
+    let plan = plan_json(&modules, &workloads, rounds);
+    let plan_path = out.join("plan.json");
+    std::fs::write(&plan_path, plan).map_err(|e| format!("{}: {e}", plan_path.display()))?;
+    eprintln!("bench: running {} rounds under Node", rounds);
+    let output = run(Command::new("node")
+        .arg("--no-liftoff")
+        .arg(root.join("ci/bench/run.mjs"))
+        .arg(&plan_path))?;
+    let runs: Vec<Run> = output.lines().map(Run::parse).collect::<Result<_, _>>()?;
+
+    let names: Vec<&str> = ALLOCATORS.iter().map(|a| a.name).collect();
+    let workload_names: Vec<&str> = workloads.iter().map(|w| w.name).collect();
+    let summary = Summary::new(&runs, &names, &workload_names, BASELINE)?;
+    let environment = environment(&root);
+
+    let table = summary.markdown(&sizes, &environment, rounds);
+    println!("{table}");
+    let report_path = root.join("target/bench-report.md");
+    std::fs::write(&report_path, format!("## zepto_alloc benchmark\n\n{table}"))
+        .map_err(|e| format!("{}: {e}", report_path.display()))?;
+    let points: Vec<chart::Point> = ALLOCATORS
+        .iter()
+        .map(|a| chart::Point {
+            label: a.name,
+            bytes: sizes[a.name],
+            speedup: summary.mean_speedup(a.name),
+            ours: a.ours,
+        })
+        .collect();
+    let svg = chart::svg(&points, &environment);
+    let chart_path = root.join("target/bench-chart.svg");
+    std::fs::write(&chart_path, &svg).map_err(|e| format!("{}: {e}", chart_path.display()))?;
+    println!(
+        "Report: {}\nChart: {}",
+        report_path.display(),
+        chart_path.display()
+    );
+
+    if write_readme {
+        let committed = root.join("ci/bench/size-vs-speed.svg");
+        std::fs::write(&committed, &svg).map_err(|e| format!("{}: {e}", committed.display()))?;
+        let readme_path = root.join("README.md");
+        let readme =
+            std::fs::read_to_string(&readme_path).map_err(|e| format!("README.md: {e}"))?;
+        let (begin, end) = (
+            "<!-- bench:begin: generated by `ci/bench.sh --write-readme` -->",
+            "<!-- bench:end -->",
+        );
+        let start = readme
+            .find(begin)
+            .ok_or("README.md lacks the bench markers")?
+            + begin.len();
+        let stop = readme
+            .find(end)
+            .ok_or("README.md lacks the bench end marker")?;
+        let fresh = format!("{}\n{}{}", &readme[..start], table, &readme[stop..]);
+        std::fs::write(&readme_path, fresh).map_err(|e| format!("README.md: {e}"))?;
+        println!("Updated README.md and {}", committed.display());
+    }
+    Ok(())
+}
+
+/// Builds the module for one allocator (its own target directory: a `cdylib`'s file name has no
+/// feature hash).
+fn build(root: &Path, out: &Path, allocator: &Allocator) -> Result<PathBuf, String> {
+    let feature = allocator.feature.unwrap_or("std");
+    let target_dir = out.join("build").join(feature);
+    let mut cargo = Command::new("cargo");
+    cargo
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "--package",
+            "zepto_bench_module",
+        ])
+        .args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "bench-wasm",
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    if let Some(feature) = allocator.feature {
+        cargo.args(["--features", feature]);
+    }
+    run(&mut cargo)?;
+    let built = target_dir.join("wasm32-unknown-unknown/bench-wasm/zepto_bench_module.wasm");
+    let module = out.join(format!("{feature}.wasm"));
+    std::fs::copy(&built, &module).map_err(|e| format!("{}: {e}", built.display()))?;
+    Ok(module)
+}
+
+fn plan_json(modules: &[(&str, PathBuf)], workloads: &[Workload], rounds: u32) -> String {
+    let modules: Vec<String> = modules
+        .iter()
+        .map(|(name, path)| {
+            format!(
+                "{{\"name\":{:?},\"path\":{:?}}}",
+                name,
+                path.display().to_string()
+            )
+        })
+        .collect();
+    let workloads: Vec<String> = workloads
+        .iter()
+        .map(|w| {
+            let args: Vec<String> = w.args.iter().map(u32::to_string).collect();
+            format!(
+                "{{\"name\":{:?},\"export\":{:?},\"args\":[{}]}}",
+                w.name,
+                w.export,
+                args.join(",")
+            )
+        })
+        .collect();
+    format!(
+        "{{\"rounds\":{rounds},\"modules\":[{}],\"workloads\":[{}]}}",
+        modules.join(","),
+        workloads.join(",")
+    )
+}
+
+/// What the figures were measured with, for the report and the chart.
+fn environment(root: &Path) -> String {
+    let node = run(Command::new("node").arg("--version")).unwrap_or_default();
+    let rustc = run(Command::new("rustc").arg("--version").current_dir(root)).unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let date = run(Command::new("date").arg("-u").arg("+%Y-%m-%d")).unwrap_or_default();
+    format!("{date}, Node {node} (V8, --no-liftoff), {rustc}, {cpu}")
+}
+
+fn run(command: &mut Command) -> Result<String, String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {:?}: {e}", command.get_program()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{:?} failed: {}",
+            command.get_program(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}

@@ -1,0 +1,178 @@
+//! Runs in, medians and ratios out.
+
+use std::collections::BTreeMap;
+
+/// One timed run of one workload on one allocator.
+pub struct Run {
+    pub allocator: String,
+    pub workload: String,
+    pub nanoseconds: f64,
+    pub calls: f64,
+    pub peak_live: f64,
+    pub grown: f64,
+}
+
+impl Run {
+    /// Parses a line of `run.mjs`: round, allocator, workload, ns, calls, peak, grown.
+    pub fn parse(line: &str) -> Result<Self, String> {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let number = |i: usize| -> Result<f64, String> {
+            fields
+                .get(i)
+                .and_then(|f| f.parse().ok())
+                .ok_or_else(|| format!("bad line from run.mjs: {line:?}"))
+        };
+        Ok(Self {
+            allocator: fields.get(1).ok_or("short line")?.to_string(),
+            workload: fields.get(2).ok_or("short line")?.to_string(),
+            nanoseconds: number(3)?,
+            calls: number(4)?,
+            peak_live: number(5)?,
+            grown: number(6)?,
+        })
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// Medians per allocator and workload.
+pub struct Summary {
+    allocators: Vec<String>,
+    workloads: Vec<String>,
+    baseline: String,
+    /// Median nanoseconds per allocator call.
+    ns_per_call: BTreeMap<(String, String), f64>,
+    /// Median peak live bytes over memory grown.
+    efficiency: BTreeMap<(String, String), f64>,
+    calls: BTreeMap<(String, String), f64>,
+}
+
+impl Summary {
+    pub fn new(
+        runs: &[Run],
+        allocators: &[&str],
+        workloads: &[&str],
+        baseline: &str,
+    ) -> Result<Self, String> {
+        let mut ns_per_call = BTreeMap::new();
+        let mut efficiency = BTreeMap::new();
+        let mut calls = BTreeMap::new();
+        for allocator in allocators {
+            for workload in workloads {
+                let mine: Vec<&Run> = runs
+                    .iter()
+                    .filter(|r| r.allocator == *allocator && r.workload == *workload)
+                    .collect();
+                if mine.is_empty() {
+                    return Err(format!("no runs of {workload} on {allocator}"));
+                }
+                let key = (allocator.to_string(), workload.to_string());
+                ns_per_call.insert(
+                    key.clone(),
+                    median(
+                        mine.iter()
+                            .map(|r| r.nanoseconds / r.calls.max(1.0))
+                            .collect(),
+                    ),
+                );
+                efficiency.insert(
+                    key.clone(),
+                    median(
+                        mine.iter()
+                            .map(|r| r.peak_live / r.grown.max(1.0))
+                            .collect(),
+                    ),
+                );
+                calls.insert(key, median(mine.iter().map(|r| r.calls).collect()));
+            }
+        }
+        Ok(Self {
+            allocators: allocators.iter().map(|s| s.to_string()).collect(),
+            workloads: workloads.iter().map(|s| s.to_string()).collect(),
+            baseline: baseline.to_string(),
+            ns_per_call,
+            efficiency,
+            calls,
+        })
+    }
+
+    fn key(a: &str, w: &str) -> (String, String) {
+        (a.to_string(), w.to_string())
+    }
+
+    /// How many times faster than the baseline (`> 1` is faster).
+    pub fn speedup(&self, allocator: &str, workload: &str) -> f64 {
+        self.ns_per_call[&Self::key(&self.baseline, workload)]
+            / self.ns_per_call[&Self::key(allocator, workload)]
+    }
+
+    /// The geometric mean of the speed-ups over all workloads.
+    pub fn mean_speedup(&self, allocator: &str) -> f64 {
+        let logs: f64 = self
+            .workloads
+            .iter()
+            .map(|w| self.speedup(allocator, w).ln())
+            .sum();
+        (logs / self.workloads.len() as f64).exp()
+    }
+
+    /// The report: speed table, heap-efficiency table, how it was measured.
+    pub fn markdown(&self, sizes: &BTreeMap<&str, u64>, environment: &str, rounds: u32) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "Median nanoseconds per allocator call over {rounds} interleaved rounds, and in parentheses \
+             the speed-up over std's default allocator (dlmalloc) in the same run (higher is faster).\n\n"
+        ));
+        out.push_str("| allocator | `full` bytes |");
+        for w in &self.workloads {
+            out.push_str(&format!(" {w} |"));
+        }
+        out.push_str(" geometric mean |\n|---|--:|");
+        out.push_str(&"--:|".repeat(self.workloads.len() + 1));
+        out.push('\n');
+        for a in &self.allocators {
+            out.push_str(&format!("| {a} | {} |", sizes[a.as_str()]));
+            for w in &self.workloads {
+                let ns = self.ns_per_call[&Self::key(a, w)];
+                out.push_str(&format!(" {ns:.0} ({:.2}×) |", self.speedup(a, w)));
+            }
+            out.push_str(&format!(" {:.2}× |\n", self.mean_speedup(a)));
+        }
+        out.push_str("\nHeap efficiency: peak live bytes over linear memory grown during the run (higher is tighter).\n\n| allocator |");
+        for w in &self.workloads {
+            out.push_str(&format!(" {w} |"));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"--:|".repeat(self.workloads.len()));
+        out.push('\n');
+        for a in &self.allocators {
+            out.push_str(&format!("| {a} |"));
+            for w in &self.workloads {
+                out.push_str(&format!(
+                    " {:.0}% |",
+                    self.efficiency[&Self::key(a, w)] * 100.0
+                ));
+            }
+            out.push('\n');
+        }
+        let calls: Vec<String> = self
+            .workloads
+            .iter()
+            .map(|w| format!("{w}: {:.0}", self.calls[&Self::key(&self.baseline, w)]))
+            .collect();
+        out.push_str(&format!(
+            "\nAllocator calls per run: {}. Measured by `ci/bench.sh`: {environment}. Sizes are the \
+             size gate's `full` probe (opt-level \"z\"); the benchmark modules are built with opt-level 3.\n",
+            calls.join(", ")
+        ));
+        out
+    }
+}
