@@ -1,51 +1,89 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, the host test suite (a million shadow-model operations per
-# allocator, regressions, out-of-memory, threads, the fuzz body, and the size gate's own tests,
-# which run the gate and check the README's size table), the same randomized body under Miri,
-# the tests in real wasm under Node, and a build of the fuzz targets.
-# Installs what it lacks (pinned): the wasm target, wasm-opt, twiggy, Miri, wasm-bindgen's test
-# runner, cargo-fuzz.
+# Every test, or the named steps (`ci/test.sh host miri`), in this order:
+#   lint     cargo fmt --check; clippy -D warnings (host, example/ per configuration for wasm, the
+#            wasm tests); rustdoc for wasm32 with warnings as errors
+#   host     the host suite: a million shadow-model operations per allocator, regressions,
+#            out-of-memory, threads, the fuzz body, doctests (README included), and the size
+#            gate's own tests, which run the gate and check the README's size table
+#   wasm     the tests in real wasm under Node (wasm-bindgen-test), one binary per allocator
+#   miri     the same randomized body and the other host tests under Miri
+#   fuzz     a build of the fuzz targets (nightly, cargo-fuzz)
+#   package  cargo package and cargo publish --dry-run
+#   msrv     the crate builds with its rust-version
+# Installs what a step lacks (pinned): the wasm target, wasm-opt, twiggy, Miri, wasm-bindgen's
+# test runner, cargo-fuzz, the minimum toolchain.
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
-ensure_toolchain
-ensure_wasm_opt
-ensure_twiggy
-ensure_miri
-ensure_wasm_bindgen
-ensure_cargo_fuzz
 cd "$ROOT"
 
+ALL=(lint host wasm miri fuzz package msrv)
+STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
 
-step "cargo fmt --check"
-cargo fmt --all --check
-
-step "cargo clippy -D warnings"
-cargo clippy --locked --workspace --all-targets -- -D warnings
-
-step "cargo clippy -D warnings: example/ for wasm, each configuration"
-for config in fail page leak free leak-locked free-locked; do
-  cargo clippy --locked --quiet --package zepto_alloc_example --target wasm32-unknown-unknown \
-    --features "$config,full" -- -D warnings
+for s in "${STEPS[@]}"; do
+  case "$s" in
+    lint)
+      ensure_toolchain
+      step "cargo fmt --check"
+      cargo fmt --all --check
+      step "cargo clippy -D warnings"
+      cargo clippy --locked --workspace --all-targets -- -D warnings
+      step "cargo clippy -D warnings: example/ for wasm, each configuration"
+      for config in fail page leak free binned leak-locked free-locked binned-locked; do
+        cargo clippy --locked --quiet --package zepto_alloc_example \
+          --target wasm32-unknown-unknown --features "$config,full" -- -D warnings
+      done
+      step "cargo clippy -D warnings: the wasm tests, for wasm"
+      cargo clippy --locked --quiet --package zepto_alloc_wasm_tests \
+        --target wasm32-unknown-unknown --tests -- -D warnings
+      step "rustdoc for wasm32, warnings as errors"
+      RUSTDOCFLAGS="-D warnings" cargo doc --locked --quiet --no-deps --package zepto_alloc \
+        --target wasm32-unknown-unknown
+      ;;
+    host)
+      ensure_toolchain
+      ensure_wasm_opt
+      ensure_twiggy
+      step "host tests"
+      cargo test --locked --workspace
+      ;;
+    wasm)
+      ensure_toolchain
+      ensure_wasm_bindgen
+      step "tests in wasm under Node (wasm-bindgen-test), one binary per allocator"
+      cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
+      ;;
+    miri)
+      ensure_miri
+      step "Miri (strict provenance, Stacked Borrows)"
+      MIRIFLAGS="-Zmiri-strict-provenance" cargo +nightly miri test --locked --package zepto_alloc
+      # The aliasing model matters where blocks link to each other: the two freeing allocators.
+      step "Miri (strict provenance, Tree Borrows): the shadow model of the freeing allocators"
+      MIRIFLAGS="-Zmiri-strict-provenance -Zmiri-tree-borrows" \
+        cargo +nightly miri test --locked --package zepto_alloc --test shadow_model -- \
+        free_list_allocator_matches_the_model binned_allocator_matches_the_model
+      ;;
+    fuzz)
+      ensure_miri # nightly
+      ensure_cargo_fuzz
+      step "fuzz targets build (nightly; run them with cargo +nightly fuzz run, see README)"
+      (cd fuzz && cargo +nightly fuzz build)
+      ;;
+    package)
+      ensure_toolchain
+      step "cargo package and cargo publish --dry-run"
+      cargo package --locked --quiet --package zepto_alloc
+      cargo publish --locked --dry-run --package zepto_alloc
+      ;;
+    msrv)
+      ensure_msrv
+      step "the crate builds with Rust $MSRV (its rust-version), for wasm32 and the host"
+      cargo "+$MSRV" check --quiet --package zepto_alloc --lib --target wasm32-unknown-unknown
+      cargo "+$MSRV" check --quiet --package zepto_alloc --lib
+      ;;
+    *)
+      echo "ci/test.sh: unknown step '$s' (steps: ${ALL[*]})" >&2
+      exit 2
+      ;;
+  esac
 done
-
-step "cargo clippy -D warnings: the wasm tests, for wasm"
-cargo clippy --locked --quiet --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown \
-  --tests -- -D warnings
-
-step "host tests"
-cargo test --locked --workspace
-
-step "tests in wasm under Node (wasm-bindgen-test), one binary per allocator"
-cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
-
-step "Miri (strict provenance, Stacked Borrows)"
-MIRIFLAGS="-Zmiri-strict-provenance" cargo +nightly miri test --locked --package zepto_alloc
-
-step "Miri (strict provenance, Tree Borrows): the shadow model"
-MIRIFLAGS="-Zmiri-strict-provenance -Zmiri-tree-borrows" \
-  cargo +nightly miri test --locked --package zepto_alloc --test shadow_model
-
-step "fuzz targets build (nightly; run them with cargo +nightly fuzz run, see README)"
-(cd fuzz && cargo +nightly fuzz build)
-
-step "all tests passed"
+step "passed: ${STEPS[*]}"
