@@ -81,3 +81,12 @@ ensure_cargo_fuzz() {
     export PATH="$TOOLS/cargo/bin:$PATH"
   fi
 }
+
+# The crate's minimum Rust (its `rust-version`), with the wasm target, to check it still builds.
+MSRV="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml")"
+ensure_msrv() {
+  if ! rustup target list --installed --toolchain "$MSRV" 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    note "installing Rust $MSRV (the minimum version) with wasm32-unknown-unknown"
+    rustup toolchain install "$MSRV" --profile minimal --target wasm32-unknown-unknown
+  fi
+}

@@ -23,13 +23,57 @@ pub const MIN_ALIGN: usize = 2 * size_of::<usize>();
 /// `memory.grow`; tests plug in a grower backed by an ordinary host allocation, and a program that
 /// shares linear memory with other code can plug in its own.
 ///
+/// Implementing it: a grower that hands out the pages of a static arena, for a program that must
+/// not touch `memory.grow` (or for a host, as here):
+///
+/// ```
+/// use core::alloc::{GlobalAlloc, Layout};
+/// use core::cell::Cell;
+/// use zepto_alloc::{FreeListAllocator, MemoryGrower, PAGE_SIZE};
+///
+/// #[repr(C, align(65536))]
+/// struct Arena([u8; 4 * PAGE_SIZE]);
+///
+/// /// Hands out the arena's pages in order, each once.
+/// struct ArenaGrower {
+///     arena: *mut Arena,
+///     used: Cell<usize>,
+/// }
+///
+/// // SAFETY: regions are distinct, page-aligned pages of one zeroed allocation (a `static`, so
+/// // they stay valid), never handed out twice; adjacent ones are parts of that one object.
+/// unsafe impl MemoryGrower for ArenaGrower {
+///     fn grow(&self, pages: usize) -> Option<*mut u8> {
+///         let used = self.used.get();
+///         if pages == 0 || pages > 4 - used {
+///             return None;
+///         }
+///         self.used.set(used + pages);
+///         Some(self.arena.cast::<u8>().wrapping_add(used * PAGE_SIZE))
+///     }
+/// }
+///
+/// static mut ARENA: Arena = Arena([0; 4 * PAGE_SIZE]);
+/// let grower = ArenaGrower { arena: &raw mut ARENA, used: Cell::new(0) };
+/// let allocator = FreeListAllocator::with_grower(grower);
+/// let layout = Layout::new::<[u64; 100]>();
+/// // SAFETY: a non-zero size, freed with the same layout.
+/// unsafe {
+///     let block = allocator.alloc(layout);
+///     assert!(!block.is_null());
+///     allocator.dealloc(block, layout);
+/// }
+/// assert_eq!(allocator.grower().used.get(), 1);
+/// ```
+///
 /// # Safety
 ///
 /// Allocators trust every region this trait hands out. An implementation must guarantee that
 /// [`grow(pages)`](MemoryGrower::grow) returns either a null pointer or a region that
 ///
-/// - starts at a non-null address and holds at least `pages * PAGE_SIZE` bytes and **ends** on a multiple of [`PAGE_SIZE`] (it
-///   may start lower, on a multiple of [`MIN_ALIGN`], to include memory that was already there);
+/// - starts at a non-null address, holds at least `pages * PAGE_SIZE` bytes and **ends** on a
+///   multiple of [`PAGE_SIZE`] (it may start lower, on a multiple of [`MIN_ALIGN`], to include
+///   memory that was already there);
 /// - does not wrap the address space: its end address, `start + len`, fits in a `usize`;
 /// - is zero, valid for reads and writes, and used by nobody else for as long as the grower, or
 ///   any allocator holding it, exists; no byte is handed out twice, by any call on any grower;
@@ -78,7 +122,14 @@ unsafe impl<G: MemoryGrower + ?Sized> MemoryGrower for &G {
 /// This assumes no other code in the module uses memory above `__heap_base` without growing it
 /// first, as none of Rust's allocators do.
 ///
-/// It has no state, so it is [`Sync`] and every copy grows the same memory.
+/// It has no state, so it is [`Sync`] and every copy grows the same memory. Allocators built
+/// with `new()` use it; naming it is only needed in a type:
+///
+/// ```
+/// use zepto_alloc::{LeakingPageAllocator, WasmGrower};
+///
+/// static PAGES: LeakingPageAllocator<WasmGrower> = LeakingPageAllocator::with_grower(WasmGrower);
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WasmGrower;
 
