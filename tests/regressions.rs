@@ -23,40 +23,39 @@ fn pages_stay_flat(rounds: usize, grower: &HostGrower, mut round: impl FnMut()) 
 const ROUNDS: usize = if cfg!(miri) { 50 } else { 10_000 };
 
 /// wee_alloc (RUSTSEC-2022-0054): allocating and freeing 85,196 then 80,000 bytes in a loop grew
-/// memory without bound.
+/// memory without bound. Returns the pages grown in all.
+fn wee_alloc_pattern(alloc: &impl GlobalAlloc, grower: &HostGrower) -> usize {
+    let (a, b) = (layout(85_196, 8), layout(80_000, 8));
+    pages_stay_flat(ROUNDS, grower, || unsafe {
+        // SAFETY: non-zero sizes; each block is freed with its layout.
+        let (x, y) = (alloc.alloc(a), alloc.alloc(b));
+        assert!(!x.is_null() && !y.is_null());
+        alloc.dealloc(x, a);
+        alloc.dealloc(y, b);
+    });
+    grower.pages()
+}
+
 #[test]
 fn wee_alloc_unbounded_growth_85196_then_80000() {
     let grower = HostGrower::new(64);
-    let alloc = FreeListAllocator::with_grower(&grower);
-    let (a, b) = (layout(85_196, 8), layout(80_000, 8));
-    pages_stay_flat(ROUNDS, &grower, || unsafe {
-        // SAFETY: non-zero sizes; each block is freed with its layout.
-        let (x, y) = (alloc.alloc(a), alloc.alloc(b));
-        assert!(!x.is_null() && !y.is_null());
-        alloc.dealloc(x, a);
-        alloc.dealloc(y, b);
-    });
     // Each request grows by the pages it needs on its own: 2 + 2 (the first block's page-start
     // remainder cannot serve the second request).
-    assert_eq!(grower.pages(), 1 + 4);
+    assert_eq!(
+        wee_alloc_pattern(&FreeListAllocator::with_grower(&grower), &grower),
+        1 + 4
+    );
 }
 
-/// The same for the binned allocator.
 #[test]
 fn wee_alloc_unbounded_growth_85196_then_80000_binned() {
     let grower = HostGrower::new(64);
-    let alloc = BinnedAllocator::with_grower(&grower);
-    let (a, b) = (layout(85_196, 8), layout(80_000, 8));
-    pages_stay_flat(ROUNDS, &grower, || unsafe {
-        // SAFETY: non-zero sizes; each block is freed with its layout.
-        let (x, y) = (alloc.alloc(a), alloc.alloc(b));
-        assert!(!x.is_null() && !y.is_null());
-        alloc.dealloc(x, a);
-        alloc.dealloc(y, b);
-    });
     // Each request grows by the pages it needs on its own (2 + 2); the second region continues
     // the first and merges with its free rest, which the next rounds reuse.
-    assert_eq!(grower.pages(), 1 + 4);
+    assert_eq!(
+        wee_alloc_pattern(&BinnedAllocator::with_grower(&grower), &grower),
+        1 + 4
+    );
 }
 
 /// talc 5.0.4: sizes just below a multiple of 64 KiB made it grow on every request.

@@ -38,6 +38,19 @@ struct Block {
     seed: u8,
 }
 
+impl Block {
+    /// Checks that the whole block still holds its pattern.
+    ///
+    /// # Safety
+    ///
+    /// The block must be live.
+    unsafe fn verify(&self) {
+        let size = self.layout.size();
+        // SAFETY: a live block is valid for reading its size.
+        unsafe { verify(self.ptr, size, size, self.seed) }
+    }
+}
+
 /// The shadow model: the blocks an allocator has handed out and what they must contain.
 #[derive(Debug)]
 pub struct Model {
@@ -155,16 +168,8 @@ impl Model {
 
     /// Verifies the block at `address` still holds its pattern.
     pub fn verify(&self, address: usize) {
-        let block = self.live.get(address);
         // SAFETY: the model only holds live blocks.
-        unsafe {
-            verify(
-                block.ptr,
-                block.layout.size(),
-                block.layout.size(),
-                block.seed,
-            )
-        };
+        unsafe { self.live.get(address).verify() };
     }
 
     /// Verifies and forgets the block at `address`, returning its pointer and layout for
@@ -191,14 +196,7 @@ impl Model {
     pub fn restore(&mut self, taken: Taken) {
         let block = taken.0;
         // SAFETY: the block is still live: `realloc` failed.
-        unsafe {
-            verify(
-                block.ptr,
-                block.layout.size(),
-                block.layout.size(),
-                block.seed,
-            )
-        };
+        unsafe { block.verify() };
         self.live.insert(block.ptr.addr(), block);
     }
 

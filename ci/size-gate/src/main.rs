@@ -354,15 +354,21 @@ fn baseline_modules(
 mod tests {
     use super::*;
 
-    /// The panic check must find panicking code where there is some: std's own allocator keeps
-    /// `core::panicking::panic` in the `full` probe.
-    #[test]
-    fn the_panic_check_finds_panicking_code_in_std() {
+    /// The repository root and the installed tools.
+    fn root_and_tools() -> (PathBuf, Tools) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../..")
             .canonicalize()
             .unwrap();
         let tools = Tools::find(&root).expect("run through ci/test.sh, which installs the tools");
+        (root, tools)
+    }
+
+    /// The panic check must find panicking code where there is some: std's own allocator keeps
+    /// `core::panicking::panic` in the `full` probe.
+    #[test]
+    fn the_panic_check_finds_panicking_code_in_std() {
+        let (root, tools) = root_and_tools();
         let std = configs::find("std").unwrap();
         let out = root.join("target/size");
         let module = build::measure(&tools, &root, &out.join("build"), &out, std, Probe::Full)
@@ -385,11 +391,7 @@ mod tests {
     /// `wasm-opt -Oz --strip-debug` makes of the build, or the gate would measure something else.
     #[test]
     fn dropping_the_name_section_equals_wasm_opt_strip_debug() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .canonicalize()
-            .unwrap();
-        let tools = Tools::find(&root).expect("run through ci/test.sh, which installs the tools");
+        let (root, tools) = root_and_tools();
         let out =
             std::env::temp_dir().join(format!("zepto-size-gate-strip-{}", std::process::id()));
         for (name, probe) in [("leak", Probe::Full), ("free-locked", Probe::Box)] {
