@@ -6,6 +6,8 @@
 #            out-of-memory, threads, the fuzz body, doctests (README included), and the size
 #            gate's own tests, which run the gate and check the README's size table
 #   wasm     the tests in real wasm under Node (wasm-bindgen-test), one binary per allocator
+#   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
+#            wasi-libc's malloc, under Node's WASI
 #   miri     the same randomized body and the other host tests under Miri
 #   fuzz     a build of the fuzz targets (nightly, cargo-fuzz)
 #   package  cargo package and cargo publish --dry-run
@@ -15,7 +17,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
-ALL=(lint host wasm miri fuzz package msrv)
+ALL=(lint host wasm wasi miri fuzz package msrv)
 STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
 
@@ -35,6 +37,9 @@ for s in "${STEPS[@]}"; do
       step "cargo clippy -D warnings: the wasm tests, for wasm"
       cargo clippy --locked --quiet --package zepto_alloc_wasm_tests \
         --target wasm32-unknown-unknown --tests -- -D warnings
+      ensure_wasi_target
+      cargo clippy --locked --quiet --package zepto_alloc_wasi_tests \
+        --target wasm32-wasip1 --bins -- -D warnings
       step "rustdoc for wasm32, warnings as errors"
       RUSTDOCFLAGS="-D warnings" cargo doc --locked --quiet --no-deps --package zepto_alloc \
         --target wasm32-unknown-unknown
@@ -51,6 +56,13 @@ for s in "${STEPS[@]}"; do
       ensure_wasm_bindgen
       step "tests in wasm under Node (wasm-bindgen-test), one binary per allocator"
       cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
+      ;;
+    wasi)
+      ensure_wasi_target
+      step "wasm32-wasip1 programs next to wasi-libc's malloc, under Node's WASI"
+      cargo build --locked --quiet --package zepto_alloc_wasi_tests --target wasm32-wasip1 \
+        --profile test --bins
+      node --no-warnings tests/wasi/run.mjs target/wasm32-wasip1/debug/*.wasm
       ;;
     miri)
       ensure_miri

@@ -21,6 +21,15 @@ ensure_toolchain() {
   fi
 }
 
+# The WASI target for the pinned toolchain (tests/wasi runs its programs under Node's WASI).
+ensure_wasi_target() {
+  ensure_toolchain
+  if ! rustup target list --installed --toolchain "$TOOLCHAIN" 2>/dev/null | grep -qx wasm32-wasip1; then
+    note "installing the wasm32-wasip1 target for Rust $TOOLCHAIN"
+    rustup target add --toolchain "$TOOLCHAIN" wasm32-wasip1
+  fi
+}
+
 # Nightly with Miri (and rust-src, which Miri builds its sysroot from).
 ensure_miri() {
   if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^miri'; then

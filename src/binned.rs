@@ -522,4 +522,8 @@ impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
     fn region_overhead(&self) -> (usize, usize) {
         (W, W)
     }
+
+    fn joins_any_adjacent(&self) -> bool {
+        false
+    }
 }

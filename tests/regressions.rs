@@ -1,7 +1,7 @@
 //! Regression tests named after the bugs peers shipped, so we never ship them.
 
 use core::alloc::{GlobalAlloc, Layout};
-use zepto_alloc::testing::{HostGrower, Inspect};
+use zepto_alloc::testing::{HostGrower, Inspect, Order};
 use zepto_alloc::{
     BinnedAllocator, FreeListAllocator, LeakingAllocator, LeakingPageAllocator, PAGE_SIZE,
 };
@@ -316,4 +316,60 @@ fn page_allocator_reallocates_in_place_within_its_pages() {
         assert_eq!(moved.read(), 7);
     }
     assert_eq!(grower.pages(), 1 + 1 + 2);
+}
+
+/// Review finding (soundness): `BinnedAllocator::alloc_zeroed` took everything at or above the
+/// end of the last region as fresh, which holds only when regions arrive in rising address order,
+/// and the `MemoryGrower` contract allows any order. With regions from the top down, a block
+/// freed dirty in the first (highest) region came back from `alloc_zeroed` with 39,976 of its
+/// 40,000 bytes not zero.
+#[test]
+fn binned_alloc_zeroed_with_regions_from_the_top_down() {
+    let grower = HostGrower::new(16).with_order(Order::Falling);
+    let alloc = BinnedAllocator::with_grower(&grower);
+    let block = layout(40_000, 8);
+    // SAFETY: non-zero sizes; every block is freed with its layout.
+    unsafe {
+        let dirty = alloc.alloc(block);
+        assert!(!dirty.is_null());
+        dirty.write_bytes(0xFF, 40_000);
+        alloc.dealloc(dirty, block);
+        // More than the free rest of the first region: a second region, below the first.
+        let big = alloc.alloc(layout(100_000, 8));
+        assert!(!big.is_null());
+        let (first, second) = (grower.handed_out()[0], grower.handed_out()[1]);
+        assert!(second.1 <= first.0, "the grower hands out regions top down");
+        let zeroed = alloc.alloc_zeroed(block);
+        assert_eq!(zeroed, dirty, "the freed block is reused");
+        let not_zero = core::slice::from_raw_parts(zeroed, 40_000)
+            .iter()
+            .filter(|&&b| b != 0)
+            .count();
+        assert_eq!(
+            not_zero, 0,
+            "alloc_zeroed returned {not_zero} non-zero bytes"
+        );
+    }
+}
+
+/// Review finding (test gap): `BinnedAllocator::alloc_zeroed` must clear the footer it wrote into
+/// fresh memory while the block was free; deleting that clear left every other test green, yet
+/// `alloc_zeroed(65,510)` on a fresh page then returned non-zero bytes at offsets 65,504 and
+/// 65,505 (64-bit host). Sizes around it too, each on a fresh grower.
+#[test]
+fn binned_alloc_zeroed_clears_its_footer_in_fresh_memory() {
+    for size in (65_400..=65_520).chain([65_510]) {
+        let grower = HostGrower::new(4);
+        let alloc = BinnedAllocator::with_grower(&grower);
+        // SAFETY: non-zero size.
+        let block = unsafe { alloc.alloc_zeroed(layout(size, 8)) };
+        assert!(!block.is_null());
+        // SAFETY: a live block of `size` bytes.
+        let bytes = unsafe { core::slice::from_raw_parts(block, size) };
+        let dirty: Vec<usize> = (0..size).filter(|&i| bytes[i] != 0).collect();
+        assert!(
+            dirty.is_empty(),
+            "alloc_zeroed({size}) not zero at {dirty:?}"
+        );
+    }
 }

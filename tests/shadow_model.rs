@@ -1,7 +1,8 @@
 //! Every allocator against the shadow model: a million random operations each (fewer under
-//! Miri), over host growers with and without an unused tail and with gaps between regions.
+//! Miri), over host growers that hand out regions in rising, falling and scattered address order,
+//! with and without an unused tail and with gaps between regions.
 
-use zepto_alloc::testing::{Expect, HostGrower, Rng, Stats, run};
+use zepto_alloc::testing::{Expect, HostGrower, Order, Rng, Stats, run};
 use zepto_alloc::{
     AssumeSingleThreaded, BinnedAllocator, FailAllocator, FreeListAllocator, LeakingAllocator,
     LeakingPageAllocator, LockedAllocator, PAGE_SIZE,
@@ -9,15 +10,28 @@ use zepto_alloc::{
 
 /// Operations per allocator.
 const OPS: usize = if cfg!(miri) { 400 } else { 1_000_000 };
+const _: () = assert!(OPS % CONFIGS == 0);
 
-/// The grower configurations every allocator is run under, in turn.
+/// How many grower configurations there are; [`grower`] numbers them.
+const CONFIGS: usize = 8;
+
+/// The grower configurations every allocator is run under, in turn: every address order the
+/// `MemoryGrower` contract allows, with and without an unused tail below page 1 and gaps.
 fn grower(config: usize, capacity: usize, limit: usize) -> HostGrower {
     let grower = HostGrower::new(capacity).with_limit(limit);
-    match config % 4 {
+    match config % CONFIGS {
         0 => grower,
         1 => grower.with_tail(PAGE_SIZE - 48),
         2 => grower.with_gaps(),
-        _ => grower.with_tail(4096).with_gaps(),
+        3 => grower.with_tail(4096).with_gaps(),
+        4 => grower.with_order(Order::Falling).with_tail(4096),
+        5 => grower.with_order(Order::Falling).with_gaps(),
+        6 => grower
+            .with_order(Order::Scattered(config as u64))
+            .with_tail(256),
+        _ => grower
+            .with_order(Order::Scattered(config as u64))
+            .with_gaps(),
     }
 }
 
@@ -32,12 +46,13 @@ const FREEING_LIMIT: usize = if cfg!(miri) { 40 } else { 160 };
 /// One configured run: builds the allocator over the grower and runs `ops` operations.
 type Body<'a> = &'a dyn Fn(&HostGrower, &mut Rng, usize) -> Stats;
 
-/// Runs `ops` operations, a quarter under each grower configuration.
+/// Runs `ops` operations, an equal share under each grower configuration.
 fn run_freeing(seed: u64, ops: usize, body: Body<'_>) {
     let mut total = 0;
-    for config in 0..4 {
-        let grower = grower(config, FREEING_LIMIT, FREEING_LIMIT);
-        let stats = body(&grower, &mut Rng::new(seed + config as u64), ops / 4);
+    for config in 0..CONFIGS {
+        // Scattered regions fragment the arena: give them room to land.
+        let grower = grower(config, 2 * FREEING_LIMIT, FREEING_LIMIT);
+        let stats = body(&grower, &mut Rng::new(seed + config as u64), ops / CONFIGS);
         assert!(
             stats.allocs > stats.ops / 4,
             "too few allocations succeeded: {stats:?}"

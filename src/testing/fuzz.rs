@@ -1,12 +1,13 @@
 //! [`fuzz`]: the body of every fuzz target, and of the seeded host test that runs it without
 //! libFuzzer (so `cargo test` and Miri exercise exactly what the fuzzer does).
 //!
-//! The first input byte picks the grower: bits 0–4 a page limit from 2 to 33 pages (so
-//! out-of-memory is frequent), bit 5 an unused tail below the first page, bit 6 its size (4 KiB or
-//! nearly a page), bit 7 gaps between regions. The rest is the operation stream [`run`]
-//! interprets.
+//! The first two input bytes pick the grower. The first: bits 0–4 a page limit from 2 to 33
+//! pages (so out-of-memory is frequent), bit 5 an unused tail below the first page, bit 6 its
+//! size (4 KiB or nearly a page), bit 7 gaps between regions. The second, the order of the
+//! regions: rising (as `memory.grow`), falling, or scattered with a seed from that byte. The rest
+//! is the operation stream [`run`] interprets.
 
-use super::{Expect, HostGrower, run};
+use super::{Expect, HostGrower, Order, run};
 use crate::{
     AssumeSingleThreaded, BinnedAllocator, FailAllocator, FreeListAllocator, LeakingAllocator,
     LeakingPageAllocator, LockedAllocator, PAGE_SIZE,
@@ -50,11 +51,17 @@ impl Subject {
 /// Runs `data` against `subject` over a fresh host grower, checking everything [`run`] checks.
 /// Panics on any discrepancy; that is what the fuzzer looks for.
 pub fn fuzz(subject: Subject, data: &[u8]) {
-    let Some((&config, mut ops)) = data.split_first() else {
+    let [config, order, ref rest @ ..] = *data else {
         return;
     };
+    let mut ops = rest;
+    let order = match order % 3 {
+        0 => Order::Rising,
+        1 => Order::Falling,
+        _ => Order::Scattered(u64::from(order)),
+    };
     let limit = 2 + usize::from(config & 0x1f);
-    let mut grower = HostGrower::new(limit).with_limit(limit);
+    let mut grower = HostGrower::new(limit).with_limit(limit).with_order(order);
     if config & 0x20 != 0 {
         grower = grower.with_tail(if config & 0x40 != 0 {
             4096

@@ -1,20 +1,35 @@
-//! [`HostGrower`]: `memory.grow` played by one host allocation.
+//! [`HostGrower`]: a [`MemoryGrower`] played by one host allocation.
 //!
 //! ```text
 //!   base                 base + PAGE_SIZE (the "initial memory end")
 //!   | static data | tail |  page 1  |  page 2  | ...                 | capacity pages
-//!                 ^ first region starts here when a tail is configured
+//!                 ^ a region that starts at page 1 takes the tail along (grow_region only)
 //! ```
 //!
 //! Page 0 stands for the module's static data and stack; its last `tail` bytes are unused memory
-//! that the first region takes along, as `WasmGrower` does with `__heap_base`. Pages are handed
-//! out in order from page 1; with gaps on, one page is skipped before each region.
+//! that a region starting at page 1 takes along, as a grower that claims `__heap_base` memory
+//! does. Where each region goes is the [`Order`]: rising from page 1 (as `memory.grow` does),
+//! falling from the top, or scattered at random; with gaps on, one page next to each region is
+//! taken by "someone else" and never handed out. Every order keeps the whole `MemoryGrower`
+//! contract, so every allocator must work with each of them.
 
-use crate::grower::{MIN_ALIGN, MemoryGrower, PAGE_SIZE};
+use crate::grower::{MIN_ALIGN as REGION_ALIGN, MemoryGrower, PAGE_SIZE};
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::ptr;
 use std::sync::Mutex;
 use std::vec::Vec;
+
+/// Where a [`HostGrower`] puts each new region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Each region above the last, from page 1 up: what `memory.grow` does.
+    Rising,
+    /// Each region below the last, from the top of the arena down.
+    Falling,
+    /// Each region at a random free place (seeded), so regions arrive in no order and are
+    /// sometimes adjacent, above or below, and sometimes not.
+    Scattered(u64),
+}
 
 /// A grower over one zeroed host allocation of `capacity` pages.
 #[derive(Debug)]
@@ -31,13 +46,18 @@ pub struct HostGrower {
 
 #[derive(Debug)]
 struct State {
-    /// Pages of emulated memory so far, page 0 included (`memory.size`).
+    order: Order,
+    /// Pages taken so far, page 0 and gap pages included: what `memory.size` would say.
     pages: usize,
     /// Most pages `pages` may reach; growth beyond is refused.
     limit: usize,
     gaps: bool,
     refusals: usize,
-    /// Every region handed out, as (start, end) addresses, in order.
+    /// Which pages are taken (page 0 always).
+    taken: Vec<bool>,
+    /// The random state for `Order::Scattered`.
+    rng: u64,
+    /// Every region handed out, as (start, end) addresses, in the order handed out.
     regions: Vec<(usize, usize)>,
 }
 
@@ -48,7 +68,8 @@ unsafe impl Send for HostGrower {}
 unsafe impl Sync for HostGrower {}
 
 impl HostGrower {
-    /// A grower over `capacity` pages (page 0 included), all of which it may hand out.
+    /// A grower over `capacity` pages (page 0 included), all of which it may hand out, in rising
+    /// order.
     ///
     /// # Panics
     ///
@@ -62,11 +83,16 @@ impl HostGrower {
         let raw = unsafe { alloc_zeroed(raw_layout) };
         assert!(!raw.is_null(), "host out of memory");
         let base = raw.wrapping_add(raw.align_offset(PAGE_SIZE));
+        let mut taken = std::vec![false; capacity];
+        taken[0] = true;
         let state = State {
+            order: Order::Rising,
             pages: 1,
             limit: capacity,
             gaps: false,
             refusals: 0,
+            taken,
+            rng: 0,
             regions: Vec::new(),
         };
         Self {
@@ -86,14 +112,28 @@ impl HostGrower {
         self
     }
 
-    /// Makes the last `bytes` of page 0 unused memory that the first region takes along.
+    /// Puts regions in `order` (rising by default).
+    #[must_use]
+    pub fn with_order(self, order: Order) -> Self {
+        {
+            let mut state = self.state();
+            state.order = order;
+            if let Order::Scattered(seed) = order {
+                state.rng = seed;
+            }
+        }
+        self
+    }
+
+    /// Makes the last `bytes` of page 0 unused memory that `grow_region` takes along with a
+    /// region that starts at page 1.
     ///
     /// # Panics
     ///
-    /// If `bytes` is not a multiple of `MIN_ALIGN` or exceeds a page.
+    /// If `bytes` is not a multiple of `REGION_ALIGN` or exceeds a page.
     #[must_use]
     pub fn with_tail(mut self, bytes: usize) -> Self {
-        assert!(bytes % MIN_ALIGN == 0 && bytes <= PAGE_SIZE, "bad tail");
+        assert!(bytes % REGION_ALIGN == 0 && bytes <= PAGE_SIZE, "bad tail");
         self.tail = bytes;
         self
     }
@@ -115,7 +155,8 @@ impl HostGrower {
         self
     }
 
-    /// Skips a page before each region, as if another module grew memory in between.
+    /// Leaves a page next to each region (below it when rising, above when falling, below when
+    /// scattered) to "another module", as if it grew memory in between.
     #[must_use]
     pub fn with_gaps(self) -> Self {
         self.state().gaps = true;
@@ -127,7 +168,7 @@ impl HostGrower {
         self.state().limit = pages.min(self.capacity);
     }
 
-    /// Pages of emulated memory so far, page 0 included: `memory.size`.
+    /// Pages of emulated memory taken so far, page 0 and gaps included: `memory.size`.
     pub fn pages(&self) -> usize {
         self.state().pages
     }
@@ -137,16 +178,24 @@ impl HostGrower {
         self.state().refusals
     }
 
-    /// The regions handed out, adjacent ones merged, as (start, end) addresses in order.
+    /// The memory handed out, as (start, end) addresses in address order, adjacent regions
+    /// merged.
     pub fn regions(&self) -> Vec<(usize, usize)> {
+        let mut sorted = self.handed_out();
+        sorted.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::new();
-        for &(start, end) in &self.state().regions {
+        for (start, end) in sorted {
             match merged.last_mut() {
                 Some(last) if last.1 == start => last.1 = end,
                 _ => merged.push((start, end)),
             }
         }
         merged
+    }
+
+    /// Every region as it was handed out, (start, end), in the order of the calls.
+    pub fn handed_out(&self) -> Vec<(usize, usize)> {
+        self.state().regions.clone()
     }
 
     /// Total bytes handed out.
@@ -165,20 +214,35 @@ impl HostGrower {
     }
 
     /// Hands out `pages` pages, taking along `tail` bytes below them if `take_tail` and they
-    /// follow page 0 directly.
+    /// start at page 1.
     fn region(&self, pages: usize, take_tail: bool) -> Option<*mut [u8]> {
         let mut state = self.state();
-        let first = usize::from(state.gaps) + state.pages;
+        let gap = usize::from(state.gaps);
         let fits = pages
-            .checked_add(first)
+            .checked_add(gap + state.pages)
             .is_some_and(|end| end <= state.limit);
-        if pages == 0 || !fits {
+        let place = if pages == 0 || !fits {
+            None
+        } else {
+            state.place(pages + gap)
+        };
+        let Some(run_start) = place else {
             state.refusals += usize::from(pages != 0);
             return None;
+        };
+        // The gap page comes first in the run, but when falling, where it comes last.
+        let first = if state.order == Order::Falling {
+            run_start
+        } else {
+            run_start + gap
+        };
+        for taken in &mut state.taken[run_start..run_start + pages + gap] {
+            debug_assert!(!*taken, "page handed out twice");
+            *taken = true;
         }
-        state.pages = first + pages;
+        state.pages += pages + gap;
         let (mut start, end) = (first * PAGE_SIZE, (first + pages) * PAGE_SIZE);
-        if take_tail && start == PAGE_SIZE {
+        if take_tail && first == 1 {
             start -= self.tail;
         }
         // SAFETY: `end <= capacity * PAGE_SIZE`, inside the allocation (base is at most a page
@@ -191,6 +255,44 @@ impl HostGrower {
     }
 }
 
+impl State {
+    /// The first page of a free run of `run` pages where the order puts the next region, if any.
+    fn place(&mut self, run: usize) -> Option<usize> {
+        let free = |taken: &[bool], first: usize| taken[first..first + run].iter().all(|t| !t);
+        let last = self.taken.len().checked_sub(run)?;
+        match self.order {
+            Order::Rising => {
+                // Above the highest page taken.
+                let above = self.taken.iter().rposition(|&t| t).unwrap_or(0) + 1;
+                (above <= last).then_some(above)
+            }
+            Order::Falling => {
+                // Below the lowest page taken above page 0.
+                let below = self.taken[1..]
+                    .iter()
+                    .position(|&t| t)
+                    .map_or(self.taken.len(), |i| i + 1);
+                below.checked_sub(run).filter(|&first| first >= 1)
+            }
+            Order::Scattered(_) => {
+                let candidates: Vec<usize> = (1..=last)
+                    .filter(|&first| free(&self.taken, first))
+                    .collect();
+                if candidates.is_empty() {
+                    return None;
+                }
+                // SplitMix64 step.
+                self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = self.rng;
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                z ^= z >> 31;
+                Some(candidates[(z % candidates.len() as u64) as usize])
+            }
+        }
+    }
+}
+
 impl Drop for HostGrower {
     fn drop(&mut self) {
         // SAFETY: allocated in `new` with this layout.
@@ -198,9 +300,10 @@ impl Drop for HostGrower {
     }
 }
 
-// SAFETY: regions are disjoint page ranges of one zeroed allocation, each handed out once (the
-// tail only with page 1, which is handed out once), ending on page boundaries of `base`, which is
-// page-aligned; they are one allocated object, so adjacent regions may be merged.
+// SAFETY: `grow` hands out whole pages, page-aligned (`base` is), of one zeroed allocation that
+// this value owns and never touches; each page at most once (`taken`). The only thing
+// `grow_region` prepends is page 0's tail, zero, used by nobody, and only with page 1, which is
+// handed out once. All regions lie in the one allocation, so adjacent ones may be merged.
 unsafe impl MemoryGrower for HostGrower {
     fn grow(&self, pages: usize) -> Option<*mut u8> {
         self.region(pages, false).map(<*mut [u8]>::cast)

@@ -22,6 +22,29 @@ pub trait Inspect {
     fn region_overhead(&self) -> (usize, usize) {
         (0, 0)
     }
+
+    /// Whether the allocator joins any two adjacent regions into one (true), or only a region
+    /// that starts where the one grown just before it ends (false).
+    fn joins_any_adjacent(&self) -> bool {
+        true
+    }
+}
+
+/// The stretches of memory that `inspect`'s allocator treats as one region, in address order:
+/// the grower's regions, joined as the allocator joins them.
+pub fn joined_regions(inspect: &dyn Inspect, grower: &super::HostGrower) -> Vec<(usize, usize)> {
+    if inspect.joins_any_adjacent() {
+        return grower.regions();
+    }
+    let mut joined: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in grower.handed_out() {
+        match joined.last_mut() {
+            Some(last) if last.1 == start => last.1 = end,
+            _ => joined.push((start, end)),
+        }
+    }
+    joined.sort_unstable();
+    joined
 }
 
 impl<T: Inspect> Inspect for AssumeSingleThreaded<T> {
@@ -37,6 +60,10 @@ impl<T: Inspect> Inspect for AssumeSingleThreaded<T> {
     fn region_overhead(&self) -> (usize, usize) {
         self.inner().region_overhead()
     }
+
+    fn joins_any_adjacent(&self) -> bool {
+        self.inner().joins_any_adjacent()
+    }
 }
 
 impl<T: Inspect> Inspect for LockedAllocator<T> {
@@ -51,5 +78,9 @@ impl<T: Inspect> Inspect for LockedAllocator<T> {
 
     fn region_overhead(&self) -> (usize, usize) {
         self.with_lock(Inspect::region_overhead)
+    }
+
+    fn joins_any_adjacent(&self) -> bool {
+        self.with_lock(Inspect::joins_any_adjacent)
     }
 }

@@ -21,7 +21,7 @@ mod model;
 mod ops;
 
 pub use fuzz::{Subject, fuzz};
-pub use host_grower::HostGrower;
+pub use host_grower::{HostGrower, Order};
 pub use inspect::Inspect;
 pub use model::{Model, Reuse, Taken};
 pub use ops::{ByteSource, Expect, Rng, Stats, run, run_threads};

@@ -229,7 +229,7 @@ impl Model {
     /// in grown memory, do not overlap live blocks, and free plus live bytes account for every
     /// grown byte (nothing lost, nothing handed out twice).
     pub fn check_heap(&self, inspect: &dyn Inspect, grower: &HostGrower) {
-        let regions = grower.regions();
+        let regions = super::inspect::joined_regions(inspect, grower);
         let free = inspect.free_blocks();
         let mut used: Vec<(usize, usize)> = self
             .live

@@ -245,3 +245,40 @@ macro_rules! allocator_tests {
     };
     (@frees false, $scale:expr) => {};
 }
+
+/// Pages in [`ArenaGrower`]'s arena.
+const ARENA_PAGES: usize = 64;
+
+#[repr(C, align(65536))]
+struct Arena([u8; ARENA_PAGES * 65_536]);
+
+/// The static arena that [`ArenaGrower`] hands out, in the module's zero-initialised data.
+static mut ARENA: Arena = Arena([0; ARENA_PAGES * 65_536]);
+
+/// A grower over a static arena, never calling `memory.grow`: for a binary whose global
+/// allocator must leave `memory.grow` to the test (the harness allocates before any test runs).
+/// Hands out the arena's pages in rising order, each once.
+pub struct ArenaGrower {
+    used: core::cell::Cell<usize>,
+}
+
+impl ArenaGrower {
+    pub const fn new() -> Self {
+        Self {
+            used: core::cell::Cell::new(0),
+        }
+    }
+}
+
+// SAFETY: page-aligned runs of whole pages of one zeroed static that only this grower names
+// (there is one `ArenaGrower` per binary), each page once; they never wrap.
+unsafe impl zepto_alloc::MemoryGrower for ArenaGrower {
+    fn grow(&self, pages: usize) -> Option<*mut u8> {
+        let used = self.used.get();
+        if pages == 0 || pages > ARENA_PAGES - used {
+            return None;
+        }
+        self.used.set(used + pages);
+        Some((&raw mut ARENA).cast::<u8>().wrapping_add(used * 65_536))
+    }
+}

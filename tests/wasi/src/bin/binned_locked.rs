@@ -1,0 +1,10 @@
+//! `zepto_alloc::LockedAllocator<zepto_alloc::BinnedAllocator>` as the global allocator of a wasm32-wasip1 program, next to wasi-libc's malloc.
+
+#[cfg(target_os = "wasi")]
+#[global_allocator]
+static ALLOCATOR: zepto_alloc::LockedAllocator<zepto_alloc::BinnedAllocator> =
+    zepto_alloc::LockedAllocator::new(zepto_alloc::BinnedAllocator::new());
+
+fn main() {
+    zepto_alloc_wasi_tests::main(true);
+}
