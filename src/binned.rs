@@ -23,8 +23,14 @@
 //! - a block's `PREV_FREE` bit is set iff the block before it is free, and a free block's footer
 //!   holds its size;
 //! - no two free blocks are adjacent (they are merged when freed);
-//! - every region ends with a sentinel header (size 0, used); `top` is the end of the last region,
-//!   and a new region that starts there continues it: the old sentinel becomes a block header.
+//! - every region ends with a sentinel header (size 0, used); `top` is the end of the last region
+//!   grown and `fresh` its start (or the highest address, while `alloc_zeroed` waits to see
+//!   whether its call grows); a new region that starts at `top` continues the last one: the old
+//!   sentinel becomes a block header.
+//!
+//! Regions may come in any address order (the grower's contract): one that does not start at
+//! `top` is a separate stretch of blocks with a pad word in front and a sentinel behind, even
+//! when it happens to end where an older region starts.
 //!
 //! Bins: one per size below 16 units of `G` (128 bytes on wasm32), then two per power of two (so
 //! a bin's sizes differ by at most 50%). `alloc` looks at the first few blocks of the request's
@@ -32,8 +38,10 @@
 //! (`trailing_zeros` of the masked bitmap), and releases the rest beyond the request; `dealloc`
 //! merges the block with free neighbours through the header bits and footers. Both O(1).
 
-use crate::grower::{MIN_ALIGN as G, MemoryGrower, WasmGrower};
+use crate::grower::MemoryGrower;
+use crate::layout_math::UNIT as G;
 use crate::layout_math::pages_for;
+use crate::wasm_grower::WasmGrower;
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::Cell;
 use core::ptr::null_mut;
@@ -61,8 +69,7 @@ const BINS: usize = Bitmap::BITS as usize;
 ///
 /// `alloc` and `dealloc` are O(1). `realloc` stays in place when shrinking, or when the next
 /// block is free and large enough. Memory fresh from the grower is zero, so `alloc_zeroed` only
-/// clears what this allocator may have written or reused. Like [`FreeListAllocator`], its first
-/// region also takes the unused memory above `__heap_base`.
+/// clears what this allocator may have written or reused.
 ///
 /// Not [`Sync`]: wrap it in [`AssumeSingleThreaded`](crate::AssumeSingleThreaded) or
 /// [`LockedAllocator`](crate::LockedAllocator).
@@ -76,8 +83,6 @@ const BINS: usize = Bitmap::BITS as usize;
 ///     unsafe { AssumeSingleThreaded::new(BinnedAllocator::new()) };
 /// # fn main() {}
 /// ```
-///
-/// [`FreeListAllocator`]: crate::FreeListAllocator
 pub struct BinnedAllocator<Gr = WasmGrower> {
     /// Bit `i` is set iff bin `i` has a free block.
     bitmap: Cell<Bitmap>,
@@ -85,6 +90,10 @@ pub struct BinnedAllocator<Gr = WasmGrower> {
     heads: [Cell<*mut u8>; BINS],
     /// One past the end of the last region, or null before the first.
     top: Cell<*mut u8>,
+    /// Where the memory of the last region starts: `alloc_zeroed` sets it to the highest address
+    /// before it calls `alloc`, so afterwards it tells whether that call grew memory, and from
+    /// where the block is fresh.
+    fresh: Cell<*mut u8>,
     grower: Gr,
 }
 
@@ -110,6 +119,7 @@ impl<Gr> BinnedAllocator<Gr> {
             bitmap: Cell::new(0),
             heads: [const { Cell::new(null_mut()) }; BINS],
             top: Cell::new(null_mut()),
+            fresh: Cell::new(null_mut()),
             grower,
         }
     }
@@ -335,9 +345,19 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
             set(b, size | (get(b) & PREV_FREE));
             set(end.sub(W), 0);
             self.top.set(end);
+            self.fresh.set(start);
             self.release(b, size);
         }
         true
+    }
+}
+
+/// Shows the grower; the free blocks are not shown (reading them is the allocator's business).
+impl<Gr: core::fmt::Debug> core::fmt::Debug for BinnedAllocator<Gr> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BinnedAllocator")
+            .field("grower", &self.grower)
+            .finish_non_exhaustive()
     }
 }
 
@@ -408,17 +428,31 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let before = self.top.get();
+        // Regions may arrive in any address order, so "above the old top" does not mean fresh.
+        // What is fresh is the region this very call grows, if it grows one: `refill` records
+        // its start in `fresh` and its end in `top`. A block that starts inside that region is
+        // the free block the region became (nothing else was ever carved from it), fresh from
+        // its start; a block that starts below it and reaches into it is that free block merged
+        // with the free block before it, fresh from `fresh` on; any other block lies wholly
+        // outside it and is all old. When the call does not grow, `fresh` stays at the top of
+        // the address space and every block counts as old.
+        self.fresh
+            .set(core::ptr::without_provenance_mut(usize::MAX));
         // SAFETY: forwarded contract.
         let p = unsafe { self.alloc(layout) };
         if !p.is_null() {
             let size = layout.size();
-            // Memory this call grew (at and above `before`) is zero but for what the allocator
-            // wrote into it while the block was free: the two links at the start of the payload,
-            // and the footer in the block's last word, which lies in the last word of the request
-            // if inside it at all (the block is at least a word longer than the request).
-            // Everything below `before` may hold old data.
-            let dirty = before.addr().saturating_sub(p.addr()).max(2 * W).min(size);
+            let clean_from = if p < self.top.get() {
+                self.fresh.get().addr()
+            } else {
+                usize::MAX
+            };
+            // Fresh memory is zero but for what the allocator wrote into it while the block was
+            // free: the two links at the start of the payload, and the footer in the block's last
+            // word, which lies in the last word of the request if inside it at all (the block is
+            // at least a word longer than the request). Everything below `clean_from` may hold
+            // old data (a block below it ends below it, or is the merged one).
+            let dirty = clean_from.saturating_sub(p.addr()).max(2 * W).min(size);
             // SAFETY: the block holds `size` bytes from `p`; `size > dirty >= 2W` before the
             // second write.
             unsafe {

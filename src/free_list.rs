@@ -14,7 +14,7 @@
 //! Invariants, checked by the `testing` inspector after every test:
 //! - the list is sorted by address, highest first, and no two free blocks touch or overlap (they
 //!   are coalesced);
-//! - every block's address and size are multiples of [`MIN_ALIGN`](crate::MIN_ALIGN) and `size >= MIN_ALIGN`, so a
+//! - every block's address and size are multiples of `UNIT` (two words) and `size >= UNIT`, so a
 //!   block can always hold its node and every block size is a [`block_size`];
 //! - blocks lie inside regions the grower handed over, and a block's pointer carries the
 //!   provenance of its region (or of the lower of two adjacent regions).
@@ -24,8 +24,9 @@
 //! which goes back to the list. `dealloc` walks to the insertion point and merges with both
 //! neighbours. Both are O(length of the free list).
 
-use crate::grower::{MemoryGrower, WasmGrower};
+use crate::grower::MemoryGrower;
 use crate::layout_math::{block_size, pages_for};
+use crate::wasm_grower::WasmGrower;
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
 use core::ptr::null_mut;
@@ -117,7 +118,7 @@ impl<G> FreeListAllocator<G> {
             return false;
         };
         // SAFETY: the grower hands over unused memory whose start and length are multiples of
-        // MIN_ALIGN.
+        // UNIT.
         unsafe { self.insert(region.cast(), region.len()) };
         true
     }
@@ -127,7 +128,7 @@ impl<G> FreeListAllocator<G> {
     /// # Safety
     ///
     /// The range must be memory this allocator owns and that is in no block (used or free);
-    /// `block` and `size` multiples of `MIN_ALIGN`, `size >= MIN_ALIGN`.
+    /// `block` and `size` multiples of `UNIT`, `size >= UNIT`.
     #[inline]
     unsafe fn insert(&self, block: *mut Node, mut size: usize) {
         // The list runs from high addresses to low, so blocks freed near the top of memory (the
@@ -164,6 +165,15 @@ impl<G> FreeListAllocator<G> {
     }
 }
 
+/// Shows the grower; the free blocks are not shown (reading them is the allocator's business).
+impl<G: core::fmt::Debug> core::fmt::Debug for FreeListAllocator<G> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FreeListAllocator")
+            .field("grower", &self.grower)
+            .finish_non_exhaustive()
+    }
+}
+
 // SAFETY: the free list is memory the allocator owns alone (see the grower's contract), so moving
 // the allocator to another thread moves that ownership with it.
 unsafe impl<G: Send> Send for FreeListAllocator<G> {}
@@ -197,9 +207,9 @@ unsafe impl<G: MemoryGrower> GlobalAlloc for FreeListAllocator<G> {
                 if at >= start {
                     // SAFETY: `[at, at + size)` lies inside the free block; what stays in front
                     // of it (`at - start` bytes) stays on the list, and what alignment leaves
-                    // behind it goes back. Both are multiples of MIN_ALIGN (so 0 or a valid
+                    // behind it goes back. Both are multiples of UNIT (so 0 or a valid
                     // block): `end`, `size` and `start` are, and masking with an `align` below
-                    // MIN_ALIGN changes nothing.
+                    // UNIT changes nothing.
                     unsafe {
                         if at == start {
                             (*prev).next = after;
@@ -221,7 +231,7 @@ unsafe impl<G: MemoryGrower> GlobalAlloc for FreeListAllocator<G> {
     #[inline(always)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: the caller returns a block from `alloc` with its layout, so these are exactly
-        // the bytes `alloc` took off the list: owned, in no block now, MIN_ALIGN multiples.
+        // the bytes `alloc` took off the list: owned, in no block now, UNIT multiples.
         unsafe { self.insert(ptr.cast(), block_size(layout.size())) }
     }
 }
@@ -229,7 +239,7 @@ unsafe impl<G: MemoryGrower> GlobalAlloc for FreeListAllocator<G> {
 #[cfg(feature = "testing")]
 impl<G> crate::testing::Inspect for FreeListAllocator<G> {
     fn free_blocks(&self) -> std::vec::Vec<(usize, usize)> {
-        use crate::grower::MIN_ALIGN;
+        use crate::layout_math::UNIT;
         let mut blocks = std::vec::Vec::new();
         let mut node = self.first_free();
         while !node.is_null() {
@@ -238,10 +248,10 @@ impl<G> crate::testing::Inspect for FreeListAllocator<G> {
             let (size, next) = unsafe { ((*node).size, (*node).next) };
             let addr = node.addr();
             assert!(
-                addr % MIN_ALIGN == 0 && size % MIN_ALIGN == 0,
+                addr % UNIT == 0 && size % UNIT == 0,
                 "misaligned {addr:#x}+{size}"
             );
-            assert!(size >= MIN_ALIGN, "block {addr:#x} too small: {size}");
+            assert!(size >= UNIT, "block {addr:#x} too small: {size}");
             // SAFETY: as above.
             let below = (!next.is_null()).then(|| next.addr() + unsafe { (*next).size });
             assert!(

@@ -1,30 +1,25 @@
-//! Where every allocator gets its memory: the [`MemoryGrower`] trait and [`WasmGrower`].
+//! Where every allocator gets its memory: the [`MemoryGrower`] trait.
 //!
-//! WebAssembly's `memory.grow` returns the *page number* where the new pages start, not a pointer,
-//! so no allocation exists from which a pointer could inherit provenance. This crate treats all of
-//! linear memory as one allocated object whose provenance the engine has exposed, and turns
-//! addresses into pointers in exactly one audited function, [`linear_memory`]. Every other
-//! pointer in the crate is derived from one of those with `wrapping_add`/`add`/`with_addr`, so on
-//! the host (where tests plug in a grower backed by one real allocation) Miri checks all of it.
+//! The allocators ask a grower for whole pages and trust what it returns; the contract below is
+//! everything they assume of it. [`WasmGrower`](crate::WasmGrower) (`memory.grow`) is the
+//! default; tests plug in a grower backed by one host allocation, so that Miri checks every
+//! allocator on the host.
 
 use core::ptr;
 
 /// The WebAssembly page size: `memory.grow` counts in units of 64 KiB.
 pub const PAGE_SIZE: usize = 1 << 16;
 
-/// Bytes in the smallest block the freeing allocators hand out: two machine words.
-///
-/// Every region a grower hands out starts and ends on a multiple of this.
-pub const MIN_ALIGN: usize = 2 * size_of::<usize>();
+/// What the start of a region that [`MemoryGrower::grow_region`] extends downwards is a multiple
+/// of.
+pub(crate) const REGION_ALIGN: usize = 16;
 
-/// A source of fresh memory: "give me `pages` more pages, contiguous, or null".
+/// A source of fresh memory: "give me `pages` more pages, or `None`".
 ///
-/// The allocators in this crate are generic over it. [`WasmGrower`], the default, calls
-/// `memory.grow`; tests plug in a grower backed by an ordinary host allocation, and a program that
-/// shares linear memory with other code can plug in its own.
-///
-/// Implementing it: a grower that hands out the pages of a static arena, for a program that must
-/// not touch `memory.grow` (or for a host, as here):
+/// The allocators in this crate are generic over it. [`WasmGrower`](crate::WasmGrower), the
+/// default, calls `memory.grow`; tests plug in a grower backed by an ordinary host allocation, and
+/// a program that must not call `memory.grow` itself can plug in its own, such as this one that
+/// hands out the pages of a static arena:
 ///
 /// ```
 /// use core::alloc::{GlobalAlloc, Layout};
@@ -40,8 +35,9 @@ pub const MIN_ALIGN: usize = 2 * size_of::<usize>();
 ///     used: Cell<usize>,
 /// }
 ///
-/// // SAFETY: regions are distinct, page-aligned pages of one zeroed allocation (a `static`, so
-/// // they stay valid), never handed out twice; adjacent ones are parts of that one object.
+/// // SAFETY: `grow` returns page-aligned runs of whole pages of one zeroed allocation that only
+/// // this grower hands out (a `static` nothing else names, so they stay valid), each page once
+/// // (`used` only grows), and never touches them again.
 /// unsafe impl MemoryGrower for ArenaGrower {
 ///     fn grow(&self, pages: usize) -> Option<*mut u8> {
 ///         let used = self.used.get();
@@ -68,30 +64,39 @@ pub const MIN_ALIGN: usize = 2 * size_of::<usize>();
 ///
 /// # Safety
 ///
-/// Allocators trust every region this trait hands out. An implementation must guarantee that
-/// [`grow(pages)`](MemoryGrower::grow) returns either a null pointer or a region that
+/// Each obligation concerns one grower (the value, its copies if it is `Copy`, and references
+/// to it) and what it returns; an implementation can check every one on its own.
 ///
-/// - starts at a non-null address, holds at least `pages * PAGE_SIZE` bytes and **ends** on a
-///   multiple of [`PAGE_SIZE`] (it may start lower, on a multiple of [`MIN_ALIGN`], to include
-///   memory that was already there);
-/// - does not wrap the address space: its end address, `start + len`, fits in a `usize`;
-/// - is zero, valid for reads and writes, and used by nobody else for as long as the grower, or
-///   any allocator holding it, exists; no byte is handed out twice, by any call on any grower;
-/// - when it is adjacent to another region the grower handed out, forms one allocated object with
-///   it: a pointer to the lower one may be used, with `add`, to reach the higher one. (Allocators
-///   merge such blocks. Linear memory is one object; a host grower hands out pages of one
-///   allocation.)
+/// [`grow(pages)`](MemoryGrower::grow) returns `None`, or `Some(start)` where the
+/// `pages * PAGE_SIZE` bytes from `start`, called the region:
 ///
-/// `grow(0)` may return null. `grow` may be called from several threads at once if the
-/// implementation is [`Sync`].
+/// 1. start at a non-null multiple of [`PAGE_SIZE`], and end at or below `usize::MAX` (the end
+///    address `start + pages * PAGE_SIZE` does not wrap to 0);
+/// 2. are zero, and valid for reads and writes through `start` for as long as the grower exists;
+/// 3. belong to the caller from then on: no other code may read or write them, and this grower
+///    never returns any of them again. Memory the grower alone can reach qualifies: pages that
+///    `memory.grow` has just added, or part of an allocation that only the grower names;
+/// 4. lie in one allocated object together with every other region this grower returns, so that
+///    when two regions happen to be adjacent, a pointer derived from the lower one's `start` may
+///    be moved into the higher one (allocators merge blocks across them).
+///
+/// Regions may come in any address order, adjacent or with gaps between them; the allocators
+/// make no other assumption. `grow(0)` may return `None`. When the grower is [`Sync`], `grow`
+/// may be called from several threads at once and must keep all of the above.
+///
+/// [`grow_region(pages)`](MemoryGrower::grow_region), when overridden, returns `None` or a
+/// region that consists of exactly the pages a `grow(pages)` call would return, keeping 1 to 4,
+/// with memory directly below them prepended. The prepended bytes must start at a multiple of
+/// 16, be zero, be used by no other code in the program, and be handed out by no other call of
+/// any grower (they are claimed once). The default implementation prepends nothing.
 pub unsafe trait MemoryGrower {
-    /// Adds `pages` pages of [`PAGE_SIZE`] bytes and returns a pointer to the first (never
-    /// null), or `None` when there is no more memory.
+    /// Adds `pages` pages of [`PAGE_SIZE`] bytes and returns a pointer to the first, or `None`
+    /// when there is no more memory (or `pages` is 0).
     fn grow(&self, pages: usize) -> Option<*mut u8>;
 
-    /// Like [`grow`](MemoryGrower::grow), but the region may start lower, to take along memory
-    /// just below the new pages that already exists and that nobody uses (on wasm, the bytes
-    /// above `__heap_base`). By default exactly the pages `grow` returns.
+    /// Like [`grow`](MemoryGrower::grow), but the region may start lower, to take along unused
+    /// memory just below the new pages (see the contract). By default exactly the pages `grow`
+    /// returns. The freeing allocators call this; the leaking ones call `grow`.
     #[inline]
     fn grow_region(&self, pages: usize) -> Option<*mut [u8]> {
         let start = self.grow(pages)?;
@@ -99,8 +104,8 @@ pub unsafe trait MemoryGrower {
     }
 }
 
-// SAFETY: forwards to `G`, which upholds the contract; sharing a grower by reference hands out
-// the same regions the owner would.
+// SAFETY: forwards to `G`, which upholds the contract; a reference hands out the same regions
+// the grower it points to would, and counts as that grower.
 unsafe impl<G: MemoryGrower + ?Sized> MemoryGrower for &G {
     #[inline(always)]
     fn grow(&self, pages: usize) -> Option<*mut u8> {
@@ -111,106 +116,4 @@ unsafe impl<G: MemoryGrower + ?Sized> MemoryGrower for &G {
     fn grow_region(&self, pages: usize) -> Option<*mut [u8]> {
         (**self).grow_region(pages)
     }
-}
-
-/// The grower for `wasm32`: `memory.grow` on memory 0. On any other target every request fails.
-///
-/// The first region it returns also covers the unused bytes between `__heap_base` (the end of
-/// static data and the stack) and the end of the initial memory, when that region follows them
-/// directly: up to 64 KiB that lol_alloc leaves unused. `memory.grow` returns each page number at
-/// most once, so those bytes go to one allocator only, even with several allocators or threads.
-/// This assumes no other code in the module uses memory above `__heap_base` without growing it
-/// first, as none of Rust's allocators do.
-///
-/// It has no state, so it is [`Sync`] and every copy grows the same memory. Allocators built
-/// with `new()` use it; naming it is only needed in a type:
-///
-/// ```
-/// use zepto_alloc::{LeakingPageAllocator, WasmGrower};
-///
-/// static PAGES: LeakingPageAllocator<WasmGrower> = LeakingPageAllocator::with_grower(WasmGrower);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct WasmGrower;
-
-/// lol_alloc's name for the default grower, so code that names it keeps compiling.
-pub type DefaultGrower = WasmGrower;
-
-// SAFETY: `memory.grow` hands out zero pages that no other code owns, ending on a page boundary;
-// the compare below keeps every end below 4 GiB; it is atomic, so concurrent calls are fine; the
-// bytes above `__heap_base` are claimed only together with the first grow that follows it, and
-// linear memory is one object (see `linear_memory`).
-unsafe impl MemoryGrower for WasmGrower {
-    #[cfg(target_arch = "wasm32")]
-    #[inline]
-    fn grow(&self, pages: usize) -> Option<*mut u8> {
-        grow_address(pages).map(linear_memory)
-    }
-
-    #[cfg(target_arch = "wasm32")]
-    #[inline]
-    fn grow_region(&self, pages: usize) -> Option<*mut [u8]> {
-        unsafe extern "C" {
-            /// Defined by wasm-ld: the first byte after static data and the stack (16-aligned).
-            static __heap_base: u8;
-            /// Defined by wasm-ld: the end of the initial memory.
-            static __heap_end: u8;
-        }
-        let mut start = grow_address(pages)?;
-        // No overflow: the pages end below 4 GiB.
-        let end = start + pages * PAGE_SIZE;
-        // Link-time constants. Memory starts out ending at `__heap_end`, so the first grow of all
-        // starts there, and only it: `memory.grow` never returns the same page twice, and
-        // `grow_address(0)` is 0, not the current size. Take the unused bytes in front along.
-        let (heap_base, heap_end) = (
-            (&raw const __heap_base).addr(),
-            (&raw const __heap_end).addr(),
-        );
-        if start == heap_end {
-            start = heap_base;
-        }
-        Some(ptr::slice_from_raw_parts_mut(
-            linear_memory(start),
-            end - start,
-        ))
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    #[inline]
-    fn grow(&self, _pages: usize) -> Option<*mut u8> {
-        None
-    }
-}
-
-/// `memory.grow(pages)` as the address of the first new byte, or `None` when memory cannot grow.
-///
-/// An `Option` of a raw pointer's address rather than a null sentinel (or `NonNull`): the
-/// optimiser then branches on the tag alone instead of testing the address again in every caller,
-/// 6 bytes smaller in the `leak` `full` probe.
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-fn grow_address(pages: usize) -> Option<usize> {
-    // Wrapping arithmetic on purpose: when `memory.grow` fails it returns `usize::MAX`, so
-    // `start` is the address of the last page, 0xFFFF_0000, and `end` wraps (or, for
-    // `pages % 65536 == 0`, equals `start`). The one compare `end <= start` therefore refuses a
-    // failed grow, growth that would end exactly at 4 GiB (that end address wraps to 0; the pages
-    // are lost, but memory is full at that point anyway) and `pages == 0`. A successful grow
-    // starts at most at `65536 - pages` pages, so `start + len` is exact otherwise; and it starts
-    // at one page or more, because this code's own stack and statics live in linear memory: the
-    // address is never 0.
-    let start = core::arch::wasm32::memory_grow(0, pages).wrapping_mul(PAGE_SIZE);
-    let end = start.wrapping_add(pages.wrapping_mul(PAGE_SIZE));
-    (end > start).then_some(start)
-}
-
-/// The one place that turns a linear-memory address into a pointer.
-///
-/// WebAssembly linear memory is a single allocated object of `memory.size` pages. Nothing in Rust
-/// allocated it, so no pointer to it carries provenance; we take the engine's memory as exposed
-/// and re-acquire that provenance here. Callers pass addresses of pages that `memory.grow` just
-/// returned or of `__heap_base`, so the pointer is in bounds of that object.
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-fn linear_memory(address: usize) -> *mut u8 {
-    ptr::with_exposed_provenance_mut(address)
 }

@@ -3,7 +3,16 @@
 //! Every function here relies on one invariant of [`core::alloc::Layout`]: `size + align - 1`
 //! is at most `isize::MAX`, so adding anything below `usize::MAX / 2` to it cannot overflow.
 
-use crate::grower::{MIN_ALIGN, PAGE_SIZE};
+use crate::grower::PAGE_SIZE;
+
+/// The freeing allocators' block unit: two machine words. Block addresses and sizes are multiples
+/// of it, so a free block can always hold a list node (two words). Not an alignment promise to
+/// users: `Layout::align` is what they get.
+pub(crate) const UNIT: usize = 2 * size_of::<usize>();
+
+// Regions that `grow_region` extends downwards start on a multiple of 16, which must be a
+// multiple of the unit for blocks to stay aligned.
+const _: () = assert!(crate::grower::REGION_ALIGN % UNIT == 0);
 
 /// Pages to request so that a fresh page-aligned region holds `size` bytes at `align`.
 ///
@@ -26,13 +35,13 @@ pub(crate) fn padding(address: usize, align: usize) -> usize {
 }
 
 /// Size of the block that serves a request of `size` bytes in the freeing allocators: a
-/// multiple of [`MIN_ALIGN`] and at least [`MIN_ALIGN`], so a freed block can hold a list node.
+/// multiple of [`UNIT`] and at least [`UNIT`], so a freed block can hold a list node.
 ///
 /// No overflow: `size <= isize::MAX`. `size` is not 0: `GlobalAlloc` forbids zero-size layouts
 /// (handling them would cost 16 bytes in the `free` configuration).
 #[inline(always)]
 pub(crate) fn block_size(size: usize) -> usize {
-    (size + MIN_ALIGN - 1) & !(MIN_ALIGN - 1)
+    (size + UNIT - 1) & !(UNIT - 1)
 }
 
 #[cfg(test)]
@@ -68,10 +77,10 @@ mod tests {
 
     #[test]
     fn block_size_rounds_to_two_words() {
-        assert_eq!(block_size(1), MIN_ALIGN);
-        assert_eq!(block_size(MIN_ALIGN), MIN_ALIGN);
-        assert_eq!(block_size(MIN_ALIGN + 1), 2 * MIN_ALIGN);
+        assert_eq!(block_size(1), UNIT);
+        assert_eq!(block_size(UNIT), UNIT);
+        assert_eq!(block_size(UNIT + 1), 2 * UNIT);
         let max = isize::MAX as usize;
-        assert_eq!(block_size(max), (max + 1).next_multiple_of(MIN_ALIGN));
+        assert_eq!(block_size(max), (max + 1).next_multiple_of(UNIT));
     }
 }

@@ -19,8 +19,9 @@
 //! asked for pages as if the room were not there, and a whole page past the block can be left
 //! over, unowned. At most one page per such growth; requests of a page or less lose nothing.
 
-use crate::grower::{MemoryGrower, PAGE_SIZE, WasmGrower};
+use crate::grower::{MemoryGrower, PAGE_SIZE};
 use crate::layout_math::{padding, pages_for};
+use crate::wasm_grower::WasmGrower;
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::Cell;
 use core::ptr::null_mut;
@@ -32,10 +33,9 @@ use core::ptr::null_mut;
 /// follow its current ones. Memory it hands out has never been used, so `alloc_zeroed` does not
 /// write it.
 ///
-/// It does not use the memory between `__heap_base` and the end of the initial memory (under
-/// 64 KiB in the usual layout): claiming it for one allocator without growing memory takes a
-/// program-wide flag, 34 bytes in the `leak` `box` probe, a third of this allocator.
-/// [`FreeListAllocator`](crate::FreeListAllocator) takes it along with its first pages.
+/// It only ever uses pages it grew, never the memory between `__heap_base` and the end of the
+/// initial memory, even over a [`HeapTailGrower`](crate::HeapTailGrower) (it calls `grow`, not
+/// `grow_region`).
 ///
 /// Not [`Sync`]: wrap it in [`AssumeSingleThreaded`](crate::AssumeSingleThreaded) or
 /// [`LockedAllocator`](crate::LockedAllocator).

@@ -1,7 +1,8 @@
 //! [`LeakingPageAllocator`]: whole fresh pages per request, never reused.
 
-use crate::grower::{MemoryGrower, PAGE_SIZE, WasmGrower};
+use crate::grower::{MemoryGrower, PAGE_SIZE};
 use crate::layout_math::{padding, pages_for};
+use crate::wasm_grower::WasmGrower;
 use core::alloc::{GlobalAlloc, Layout};
 
 /// An allocator that takes `ceil(size / 64 KiB)` fresh pages from the grower for every request

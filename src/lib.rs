@@ -1,4 +1,5 @@
-//! The smallest global allocators for WebAssembly (`wasm32-unknown-unknown`).
+//! The smallest global allocators for WebAssembly (`wasm32-unknown-unknown`, `wasm32v1-none`,
+//! `wasm32-wasip1`).
 //!
 //! Every byte of a `.wasm` file is downloaded and compiled before a page starts. These
 //! allocators cost as few bytes as each level of service allows, and the crate's size gate
@@ -25,8 +26,8 @@
 //! |---|--:|
 //! | `LeakingPageAllocator` | 119 |
 //! | `AssumeSingleThreaded<LeakingAllocator>` | 179 |
-//! | `AssumeSingleThreaded<FreeListAllocator>` | 452 |
-//! | `AssumeSingleThreaded<BinnedAllocator>` | 1211 |
+//! | `AssumeSingleThreaded<FreeListAllocator>` | 440 |
+//! | `AssumeSingleThreaded<BinnedAllocator>` | 1239 |
 //! | `lol_alloc AssumeSingleThreaded<FreeListAllocator>` | 575 |
 //! | `talc 5.1.1 WasmDynamicTalc` | 1608 |
 //! | `rlsf 0.2.3 SmallGlobalTlsf` | 1143 |
@@ -37,9 +38,11 @@
 //! Measured with rustc 1.95.0 (59807616e 2026-04-14) and wasm-opt version 132 (version_132).
 //! <!-- size-table:end -->
 //!
-//! The leaking and freeing allocators are not [`Sync`]: wrap them in [`AssumeSingleThreaded`]
-//! (an `unsafe` promise that one thread uses it, free of cost: wasm without the `atomics`
-//! feature is single-threaded) or in [`LockedAllocator`] (a spin lock, for threaded wasm).
+//! [`FailAllocator`] and [`LeakingPageAllocator`](struct@LeakingPageAllocator) have no state and
+//! are [`Sync`]: they can be a `#[global_allocator]` as they are. The leaking and freeing
+//! allocators are [`Send`] but not [`Sync`]: wrap them in [`AssumeSingleThreaded`] (an `unsafe`
+//! promise that one thread uses it, free of cost: wasm without the `atomics` feature is
+//! single-threaded) or in [`LockedAllocator`] (a spin lock, for threaded wasm).
 //!
 //! ```no_run
 //! use zepto_alloc::{AssumeSingleThreaded, FreeListAllocator};
@@ -59,17 +62,27 @@
 //! Every allocator takes its memory from a [`MemoryGrower`]: [`WasmGrower`] (`memory.grow`) by
 //! default; `with_grower` plugs in another, which is how the crate's tests run the same code on
 //! the host under Miri. Memory fresh from the grower is zero, so `alloc_zeroed` does not write it
-//! where it can tell. The freeing allocators take the unused memory above `__heap_base` along
-//! with their first pages.
+//! where it can tell.
+//!
+//! With the default grower every allocator uses only pages it grew itself, so it is sound next to
+//! any other allocator in the same module: wasi-libc's `malloc` (which std calls on WASI),
+//! `std::alloc::System`, the `dlmalloc` crate, or another allocator of this crate. The memory
+//! between `__heap_base` and the end of the initial memory (up to 64 KiB) is left alone: those
+//! allocators claim it. [`HeapTailGrower`] claims it for the freeing allocators, on your
+//! `unsafe` promise that nothing else in the program does.
+//!
+//! On targets other than `wasm32`, [`WasmGrower`] refuses every request: a `#[global_allocator]`
+//! over it compiles on the host but aborts at the first allocation.
 //!
 //! # Soundness
 //!
 //! `memory.grow` returns a page number, not a pointer, so there is no allocation whose provenance
 //! a pointer could carry. This crate treats all of linear memory as one allocated object whose
-//! provenance is exposed, and turns addresses into pointers in one audited function inside
+//! provenance is exposed, and turns addresses into pointers in one audited function beside
 //! [`WasmGrower`]; all other pointer arithmetic keeps provenance, so the same code runs under Miri
 //! on the host. Because all of memory is one object, merging free blocks from two separate grows
-//! is sound. Thread safety comes only from the wrappers.
+//! is sound. The allocators assume nothing of a grower beyond its contract ([`MemoryGrower`]):
+//! regions may come in any address order, with gaps. Thread safety comes only from the wrappers.
 #![no_std]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -86,6 +99,7 @@ mod leaking;
 mod leaking_page;
 mod locked;
 mod single_threaded;
+mod wasm_grower;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -93,11 +107,12 @@ pub mod testing;
 pub use binned::BinnedAllocator;
 pub use fail::FailAllocator;
 pub use free_list::FreeListAllocator;
-pub use grower::{DefaultGrower, MIN_ALIGN, MemoryGrower, PAGE_SIZE, WasmGrower};
+pub use grower::{MemoryGrower, PAGE_SIZE};
 pub use leaking::LeakingAllocator;
 pub use leaking_page::LeakingPageAllocator;
 pub use locked::LockedAllocator;
 pub use single_threaded::AssumeSingleThreaded;
+pub use wasm_grower::{DefaultGrower, HeapTailGrower, WasmGrower};
 
 /// The README's Rust snippets, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]

@@ -23,7 +23,6 @@ use core::sync::atomic::{AtomicBool, Ordering};
 ///     LockedAllocator::new(FreeListAllocator::new());
 /// # fn main() {}
 /// ```
-#[derive(Debug)]
 pub struct LockedAllocator<T> {
     locked: AtomicBool,
     inner: UnsafeCell<T>,
@@ -39,31 +38,58 @@ impl<T> LockedAllocator<T> {
         }
     }
 
-    /// Runs `f` on the inner allocator while holding the lock.
+    /// Runs `f` on the inner allocator while holding the lock. The lock is released when `f`
+    /// returns and also when it unwinds (a panicking inner allocator on the host), so a panic
+    /// does not leave every later call spinning.
     #[inline(always)]
     pub(crate) fn with_lock<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         self.lock();
+        let _unlock = Unlock(&self.locked);
         // SAFETY: `lock` returned, so this thread set `locked` and no other thread is inside `f`
-        // until `unlock`; the Acquire/Release pair orders their accesses.
-        let result = f(unsafe { &*self.inner.get() });
-        self.unlock();
-        result
+        // until `_unlock` drops; the Acquire/Release pair orders their accesses.
+        f(unsafe { &*self.inner.get() })
     }
 
-    /// Spins until this thread holds the lock.
+    /// Spins until this thread holds the lock. While another thread holds it, waits with plain
+    /// loads, which leave the cache line shared, and tries the swap again only once it looks free.
     #[inline(never)]
     fn lock(&self) {
-        while self.locked.swap(true, Ordering::Acquire) {
+        while self.locked.load(Ordering::Relaxed) || self.locked.swap(true, Ordering::Acquire) {
             core::hint::spin_loop();
         }
     }
+}
 
-    /// Out of line, like `lock`: every entry point then calls two small functions instead of
-    /// repeating the loop and the store. Measured: `leak-locked` 39 bytes smaller in `box` and 48
-    /// in `full`, `free-locked` 21 and 76.
-    #[inline(never)]
-    fn unlock(&self) {
-        self.locked.store(false, Ordering::Release);
+/// Releases the lock when dropped: at the end of `with_lock`, or while unwinding out of it.
+struct Unlock<'a>(&'a AtomicBool);
+
+impl Drop for Unlock<'_> {
+    /// Inlined, so that the guard stays in a register: an out-of-line `drop` takes `&mut self`,
+    /// the guard's address, which puts it on the stack in every entry point (measured: 34 to 59
+    /// bytes per configuration).
+    #[inline(always)]
+    fn drop(&mut self) {
+        unlock(self.0);
+    }
+}
+
+/// Out of line, like `lock`: every entry point then calls two small functions instead of
+/// repeating the loop and the store. Measured: `leak-locked` 39 bytes smaller in `box` and 48 in
+/// `full`, `free-locked` 21 and 76.
+#[inline(never)]
+fn unlock(locked: &AtomicBool) {
+    locked.store(false, Ordering::Release);
+}
+
+/// Shows whether the lock is held and the inner allocator's type, not its state: reading that
+/// would mean taking the lock while formatting, and formatting can allocate, which deadlocks when
+/// this is the global allocator.
+impl<T> core::fmt::Debug for LockedAllocator<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("LockedAllocator")
+            .field("locked", &self.locked.load(Ordering::Relaxed))
+            .field("inner", &format_args!("{}", core::any::type_name::<T>()))
+            .finish()
     }
 }
 

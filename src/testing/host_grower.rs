@@ -13,7 +13,7 @@
 //! taken by "someone else" and never handed out. Every order keeps the whole `MemoryGrower`
 //! contract, so every allocator must work with each of them.
 
-use crate::grower::{MIN_ALIGN as REGION_ALIGN, MemoryGrower, PAGE_SIZE};
+use crate::grower::{MemoryGrower, PAGE_SIZE, REGION_ALIGN};
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::ptr;
 use std::sync::Mutex;

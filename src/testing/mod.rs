@@ -4,7 +4,8 @@
 //! way from `cargo test`, `cargo miri test` and libFuzzer, and it changes without notice.
 //!
 //! - [`HostGrower`] plays `memory.grow` on the host: pages of one real allocation, so pointers
-//!   carry provenance and Miri can check them, with a page limit for out-of-memory, optional
+//!   carry provenance and Miri can check them, with a page limit for out-of-memory, regions in
+//!   rising, falling or scattered address [`Order`] (the grower contract allows any), optional
 //!   gaps (another module grew memory in between) and an unused tail below the first page.
 //! - [`Inspect`] lets a test see an allocator's free blocks.
 //! - [`run`] interprets bytes as allocator operations and checks each against a shadow model:

@@ -20,6 +20,8 @@ fn try_reserve_fails_with_an_error_and_the_program_allocates_again_after_frees()
         "more than the maximum memory"
     );
 
+    // Room for the small blocks below, reserved while memory can still grow.
+    let mut crumbs: Vec<Vec<u8>> = Vec::with_capacity(4 * 16 + 4 * 16_384 + 4);
     // Fill memory with 1 MiB blocks until it is full.
     let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(300);
     loop {
@@ -36,12 +38,33 @@ fn try_reserve_fails_with_an_error_and_the_program_allocates_again_after_frees()
         "memory stopped at {full} pages, below the maximum"
     );
     assert!(blocks.len() > 240, "only {} blocks of 1 MiB", blocks.len());
+    // What is left (free memory below 1 MiB, and pages below the maximum too few for 1 MiB)
+    // serves smaller requests until it too runs out: each size must end in an error, after a
+    // number of successes bounded by what can be left, and memory never passes its maximum.
+    let max = 256 * MIB;
     for size in [MIB, 65_536, 64] {
+        let most = (max - full * 65_536 + 2 * MIB) / size;
+        let mut served = 0;
+        loop {
+            let mut crumb = Vec::new();
+            if crumb.try_reserve_exact(size).is_err() {
+                break;
+            }
+            crumb.push(1);
+            crumbs.push(crumb);
+            served += 1;
+            assert!(
+                served <= most,
+                "{size} B: {served} served from a full memory"
+            );
+        }
         assert!(
-            Vec::<u8>::new().try_reserve_exact(size).is_err() || size < MIB,
-            "{size} B"
+            size < MIB || served == 0,
+            "a 1 MiB block after memory was full"
         );
+        assert!(core::arch::wasm32::memory_size(0) * 65_536 <= max);
     }
+    drop(crumbs);
 
     // Free most of it: the program allocates again, without growing memory.
     blocks.truncate(10);
