@@ -2,7 +2,8 @@
 //! panic inside the allocator it wraps.
 
 use core::alloc::{GlobalAlloc, Layout};
-use std::sync::mpsc;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 use zepto_alloc::testing::HostGrower;
 use zepto_alloc::{
@@ -49,7 +50,7 @@ fn send_and_sync_are_as_documented() {
 }
 
 /// An allocator that panics on a request of 13 bytes and otherwise forwards to a free list.
-struct PanicsOn13(FreeListAllocator<&'static HostGrower>);
+struct PanicsOn13(FreeListAllocator<HostGrower>);
 
 // SAFETY: forwards to the free list; a panic hands out nothing.
 unsafe impl GlobalAlloc for PanicsOn13 {
@@ -69,24 +70,24 @@ unsafe impl GlobalAlloc for PanicsOn13 {
 /// lock: the next call, from this thread or another, gets in instead of spinning for ever.
 #[test]
 fn locked_allocator_releases_the_lock_when_the_inner_allocator_panics() {
-    let grower: &'static HostGrower = Box::leak(Box::new(HostGrower::new(4)));
-    let locked: &'static LockedAllocator<PanicsOn13> = Box::leak(Box::new(LockedAllocator::new(
-        PanicsOn13(FreeListAllocator::with_grower(grower)),
+    let locked = Arc::new(LockedAllocator::new(PanicsOn13(
+        FreeListAllocator::with_grower(HostGrower::new(4)),
     )));
-    // SAFETY: non-zero size.
-    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
-        locked.alloc(layout(13))
+    let panicked = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: non-zero size.
+        unsafe { locked.alloc(layout(13)) }
     }));
     assert!(panicked.is_err(), "the inner allocator did not panic");
     // With the lock still held, this would spin for ever: run it on a thread and give up waiting
     // after a while, so the test fails instead of hanging.
     let (done, finished) = mpsc::channel();
-    std::thread::spawn(move || {
+    let other = Arc::clone(&locked);
+    let thread = std::thread::spawn(move || {
         // SAFETY: non-zero size; freed with its layout.
         unsafe {
-            let block = locked.alloc(layout(16));
+            let block = other.alloc(layout(16));
             assert!(!block.is_null());
-            locked.dealloc(block, layout(16));
+            other.dealloc(block, layout(16));
         }
         done.send(()).unwrap();
     });
@@ -94,4 +95,5 @@ fn locked_allocator_releases_the_lock_when_the_inner_allocator_panics() {
         finished.recv_timeout(Duration::from_secs(20)).is_ok(),
         "the lock stayed held after the panic"
     );
+    thread.join().unwrap();
 }

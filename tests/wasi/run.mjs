@@ -1,6 +1,7 @@
 // Runs wasm32-wasip1 test programs under Node's WASI (node:wasi), each with the environment
 // variable and the preopened directory that src/body.rs expects. Usage:
-//   node tests/wasi/run.mjs target/wasm32-wasip1/debug/*.wasm
+//   node --single-threaded-gc tests/wasi/run.mjs target/wasm32-wasip1/debug/*.wasm
+// (ci/test.sh says why the flag).
 // Prints a line per program and "N passed, N failed"; exits non-zero if any failed.
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

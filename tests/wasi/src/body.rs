@@ -1,6 +1,11 @@
 //! The checks, in wasm32-wasip1 only (see the crate comment).
 
 use std::fmt::Write;
+
+/// The workloads of the wasm32-unknown-unknown suite, shared rather than written twice.
+#[path = "../../wasm/tests/common/mod.rs"]
+mod common;
+
 use std::fs;
 use std::hint::black_box;
 
@@ -156,7 +161,30 @@ fn round(round: usize, count: Option<usize>) -> usize {
     boxes.len()
 }
 
-pub(crate) fn run(frees: bool) {
+/// The workloads the wasm32-unknown-unknown suite runs (`tests/wasm/tests/common`), here in a
+/// WASI program, with libc's blocks live throughout and checked after.
+fn workloads(frees: bool, scale: usize) {
+    let libc: Vec<LibcBlock> = (0..16)
+        .map(|i| LibcBlock::new(40 + 24 * i, 200 + i as u8))
+        .collect();
+    common::collections(scale);
+    common::page_boundary_boxes();
+    common::alignments();
+    common::realloc_keeps_contents();
+    common::alloc_zeroed_is_zero();
+    if frees {
+        common::memory_stays_flat(3, || {
+            common::collections(scale);
+            common::page_boundary_boxes();
+            common::realloc_keeps_contents();
+        });
+        common::memory_stays_flat(1_000, common::wee_alloc_round);
+        common::memory_stays_flat(1_000, common::just_below_a_page_round);
+    }
+    libc.iter().for_each(LibcBlock::verify);
+}
+
+pub(crate) fn run(frees: bool, scale: usize) {
     let name = std::env::args().next().unwrap_or_default();
     let count = round(0, None);
     let after_first = pages();
@@ -168,8 +196,9 @@ pub(crate) fn run(frees: bool) {
             "memory grew in a second round of the same work"
         );
     }
+    workloads(frees, scale);
     println!(
-        "{name}: {count} boxes next to libc's malloc, {} pages",
+        "{name}: {count} boxes next to libc's malloc, workloads at scale {scale}, {} pages",
         pages()
     );
 }

@@ -7,5 +7,5 @@ static ALLOCATOR: zepto_alloc::AssumeSingleThreaded<zepto_alloc::BinnedAllocator
     unsafe { zepto_alloc::AssumeSingleThreaded::new(zepto_alloc::BinnedAllocator::new()) };
 
 fn main() {
-    zepto_alloc_wasi_tests::main(true);
+    zepto_alloc_wasi_tests::main(true, 16);
 }

@@ -7,5 +7,5 @@ static ALLOCATOR: zepto_alloc::AssumeSingleThreaded<zepto_alloc::FreeListAllocat
     unsafe { zepto_alloc::AssumeSingleThreaded::new(zepto_alloc::FreeListAllocator::new()) };
 
 fn main() {
-    zepto_alloc_wasi_tests::main(true);
+    zepto_alloc_wasi_tests::main(true, 16);
 }

@@ -6,5 +6,5 @@ static ALLOCATOR: zepto_alloc::LockedAllocator<zepto_alloc::FreeListAllocator> =
     zepto_alloc::LockedAllocator::new(zepto_alloc::FreeListAllocator::new());
 
 fn main() {
-    zepto_alloc_wasi_tests::main(true);
+    zepto_alloc_wasi_tests::main(true, 16);
 }

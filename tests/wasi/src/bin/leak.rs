@@ -7,5 +7,5 @@ static ALLOCATOR: zepto_alloc::AssumeSingleThreaded<zepto_alloc::LeakingAllocato
     unsafe { zepto_alloc::AssumeSingleThreaded::new(zepto_alloc::LeakingAllocator::new()) };
 
 fn main() {
-    zepto_alloc_wasi_tests::main(false);
+    zepto_alloc_wasi_tests::main(false, 16);
 }

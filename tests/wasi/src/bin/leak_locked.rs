@@ -6,5 +6,5 @@ static ALLOCATOR: zepto_alloc::LockedAllocator<zepto_alloc::LeakingAllocator> =
     zepto_alloc::LockedAllocator::new(zepto_alloc::LeakingAllocator::new());
 
 fn main() {
-    zepto_alloc_wasi_tests::main(false);
+    zepto_alloc_wasi_tests::main(false, 16);
 }

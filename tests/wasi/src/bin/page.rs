@@ -5,5 +5,5 @@
 static ALLOCATOR: zepto_alloc::LeakingPageAllocator = zepto_alloc::LeakingPageAllocator;
 
 fn main() {
-    zepto_alloc_wasi_tests::main(false);
+    zepto_alloc_wasi_tests::main(false, 1);
 }
