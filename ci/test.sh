@@ -6,6 +6,7 @@
 #            out-of-memory, threads, the fuzz body, doctests (README included), and the size
 #            gate's own tests, which run the gate and check the README's size table
 #   wasm     the tests in real wasm under Node (wasm-bindgen-test), one binary per allocator
+#   browser  the same wasm tests in headless Chromium (WebDriver)
 #   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
 #            wasi-libc's malloc, under Node's WASI
 #   miri     the same randomized body and the other host tests under Miri
@@ -13,11 +14,11 @@
 #   package  cargo package and cargo publish --dry-run
 #   msrv     the crate builds with its rust-version
 # Installs what a step lacks (pinned): the wasm target, wasm-opt, twiggy, Miri, wasm-bindgen's
-# test runner, cargo-fuzz, the minimum toolchain.
+# test runner, cargo-fuzz, the minimum toolchain, the wasm32-wasip1 target, Chromium.
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
-ALL=(lint host wasm wasi miri fuzz package msrv)
+ALL=(lint host wasm browser wasi miri fuzz package msrv)
 STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
 
@@ -56,6 +57,14 @@ for s in "${STEPS[@]}"; do
       ensure_wasm_bindgen
       step "tests in wasm under Node (wasm-bindgen-test), one binary per allocator"
       cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
+      ;;
+    browser)
+      ensure_toolchain
+      ensure_wasm_bindgen
+      ensure_chromium
+      step "tests in wasm in headless Chromium (wasm-bindgen-test over WebDriver)"
+      WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
+        cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
       ;;
     wasi)
       ensure_wasi_target

@@ -30,6 +30,19 @@ ensure_wasi_target() {
   fi
 }
 
+# Headless Chromium and its WebDriver, Debian's `chromium` and `chromium-driver` (about 20 s).
+# Not pinned to a version: Debian's archive serves only the current build of a package, so a pin
+# would break at its next security update; the wasm-bindgen runner works with any recent Chrome.
+ensure_chromium() {
+  if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+    note "installing chromium and chromium-driver with apt-get"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
 # Nightly with Miri (and rust-src, which Miri builds its sysroot from).
 ensure_miri() {
   if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^miri'; then
