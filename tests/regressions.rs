@@ -359,7 +359,11 @@ fn binned_alloc_zeroed_with_regions_from_the_top_down() {
 #[test]
 fn binned_alloc_zeroed_clears_its_footer_in_fresh_memory() {
     // Under Miri every byte read costs: the one size the review found.
-    let sizes = if cfg!(miri) { 65_510..=65_510 } else { 65_400..=65_520 };
+    let sizes = if cfg!(miri) {
+        65_510..=65_510
+    } else {
+        65_400..=65_520
+    };
     for size in sizes {
         let grower = HostGrower::new(4);
         let alloc = BinnedAllocator::with_grower(&grower);
