@@ -7,6 +7,8 @@
 #            gate's own tests, which run the gate and check the README's size table
 #   wasm     the tests in real wasm under Node (wasm-bindgen-test), one binary per allocator
 #   browser  the same wasm tests in headless Chromium (WebDriver)
+#   probes   every configuration's `full` probe, built optimised as the size gate builds it, for
+#            wasm32-unknown-unknown and wasm32v1-none (no_std), driven from Node (no wasm-bindgen)
 #   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
 #            wasi-libc's malloc, under Node's WASI
 #   miri     the same randomized body and the other host tests under Miri
@@ -18,7 +20,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
-ALL=(lint host wasm browser wasi miri fuzz package msrv)
+ALL=(lint host wasm browser probes wasi miri fuzz package msrv)
 STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
 
@@ -31,14 +33,17 @@ for s in "${STEPS[@]}"; do
       step "cargo clippy -D warnings"
       cargo clippy --locked --workspace --all-targets -- -D warnings
       step "cargo clippy -D warnings: example/ for wasm, each configuration"
+      ensure_target wasm32v1-none
       for config in fail page leak free binned leak-locked free-locked binned-locked; do
-        cargo clippy --locked --quiet --package zepto_alloc_example \
-          --target wasm32-unknown-unknown --features "$config,full" -- -D warnings
+        for target in wasm32-unknown-unknown wasm32v1-none; do
+          cargo clippy --locked --quiet --package zepto_alloc_example \
+            --target "$target" --features "$config,full" -- -D warnings
+        done
       done
       step "cargo clippy -D warnings: the wasm tests, for wasm"
       cargo clippy --locked --quiet --package zepto_alloc_wasm_tests \
         --target wasm32-unknown-unknown --tests -- -D warnings
-      ensure_wasi_target
+      ensure_target wasm32-wasip1
       cargo clippy --locked --quiet --package zepto_alloc_wasi_tests \
         --target wasm32-wasip1 --bins -- -D warnings
       step "rustdoc for wasm32, warnings as errors"
@@ -66,8 +71,25 @@ for s in "${STEPS[@]}"; do
       WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
         cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
       ;;
+    probes)
+      ensure_target wasm32v1-none
+      step "each configuration's full probe, optimised as the size gate builds it, for wasm32-unknown-unknown and wasm32v1-none (no_std), under Node"
+      modules=()
+      for config in fail page leak free binned leak-locked free-locked binned-locked; do
+        for target in wasm32-unknown-unknown wasm32v1-none; do
+          dir="target/probes/$target/$config"
+          RUSTFLAGS="-C link-arg=--max-memory=67108864" cargo build --locked --quiet \
+            --package zepto_alloc_example --target "$target" --profile size \
+            --features "$config,full" --target-dir "$dir"
+          prefix=""
+          [ "$target" = wasm32v1-none ] && prefix="v1-"
+          modules+=("$prefix$config=$dir/$target/size/zepto_alloc_example.wasm")
+        done
+      done
+      node tests/probes/run.mjs "${modules[@]}"
+      ;;
     wasi)
-      ensure_wasi_target
+      ensure_target wasm32-wasip1
       step "wasm32-wasip1 programs next to wasi-libc's malloc, under Node's WASI"
       cargo build --locked --quiet --package zepto_alloc_wasi_tests --target wasm32-wasip1 \
         --profile test --bins

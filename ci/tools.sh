@@ -21,12 +21,13 @@ ensure_toolchain() {
   fi
 }
 
-# The WASI target for the pinned toolchain (tests/wasi runs its programs under Node's WASI).
-ensure_wasi_target() {
+# An extra target for the pinned toolchain: wasm32-wasip1 (tests/wasi runs its programs under
+# Node's WASI) or wasm32v1-none (the size gate measures it too).
+ensure_target() {
   ensure_toolchain
-  if ! rustup target list --installed --toolchain "$TOOLCHAIN" 2>/dev/null | grep -qx wasm32-wasip1; then
-    note "installing the wasm32-wasip1 target for Rust $TOOLCHAIN"
-    rustup target add --toolchain "$TOOLCHAIN" wasm32-wasip1
+  if ! rustup target list --installed --toolchain "$TOOLCHAIN" 2>/dev/null | grep -qx "$1"; then
+    note "installing the $1 target for Rust $TOOLCHAIN"
+    rustup target add --toolchain "$TOOLCHAIN" "$1"
   fi
 }
 

@@ -1,5 +1,5 @@
-//! The size gate's probe module: a `cdylib` for `wasm32-unknown-unknown` whose only job is to
-//! use the global allocator, so that its size measures the allocator.
+//! The size gate's probe module: a `cdylib` for `wasm32-unknown-unknown` (and `wasm32v1-none`)
+//! whose only job is to use the global allocator, so that its size measures the allocator.
 //!
 //! Exactly one allocator feature selects the `#[global_allocator]` (none: std's default,
 //! dlmalloc): ours, lol_alloc 0.4.1's, or a peer the benchmark compares with (talc, rlsf, the
@@ -9,6 +9,20 @@
 //!   measures, so our figures compare with theirs;
 //! - `full`: exports `alloc`, `alloc_zeroed`, `realloc` and `dealloc` with run-time sizes and
 //!   alignments, so no allocator path is constant-folded away: what a real program pays.
+//!
+//! On `wasm32v1-none`, which has no std, the module is `no_std` with a panic handler that traps;
+//! it uses `alloc`'s names, which are std's on the other targets, so the code is the same.
+#![cfg_attr(target_os = "none", no_std)]
+
+extern crate alloc;
+
+/// `no_std` needs a panic handler; a trap is the smallest. (The probes cannot panic; this is
+/// only reached through the allocation-error handler.)
+#[cfg(target_os = "none")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 // Unused when no feature, or a lol_alloc one, selects the allocator.
 #[allow(unused_imports)]
@@ -65,7 +79,7 @@ mod probe {
     /// Boxes a `u8`: one small allocation with a constant layout.
     #[unsafe(no_mangle)]
     pub extern "C" fn hello() -> *mut u8 {
-        Box::into_raw(Box::new(42))
+        alloc::boxed::Box::into_raw(alloc::boxed::Box::new(42))
     }
 
     /// Frees a box from [`hello`].
@@ -76,14 +90,14 @@ mod probe {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn goodbye(ptr: *mut u8) {
         // SAFETY: the caller's contract.
-        drop(unsafe { Box::from_raw(ptr) });
+        drop(unsafe { alloc::boxed::Box::from_raw(ptr) });
     }
 }
 
 /// The `full` probe: every allocator entry point with run-time layouts.
 #[cfg(feature = "full")]
 mod probe {
-    use std::alloc::Layout;
+    use alloc::alloc::Layout;
 
     /// `alloc` with a run-time layout.
     ///
@@ -93,7 +107,7 @@ mod probe {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn alloc(size: usize, align: usize) -> *mut u8 {
         // SAFETY: the caller's contract.
-        unsafe { std::alloc::alloc(Layout::from_size_align_unchecked(size, align)) }
+        unsafe { alloc::alloc::alloc(Layout::from_size_align_unchecked(size, align)) }
     }
 
     /// `alloc_zeroed` with a run-time layout.
@@ -104,7 +118,7 @@ mod probe {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn alloc_zeroed(size: usize, align: usize) -> *mut u8 {
         // SAFETY: the caller's contract.
-        unsafe { std::alloc::alloc_zeroed(Layout::from_size_align_unchecked(size, align)) }
+        unsafe { alloc::alloc::alloc_zeroed(Layout::from_size_align_unchecked(size, align)) }
     }
 
     /// `realloc` with a run-time layout.
@@ -121,7 +135,7 @@ mod probe {
     ) -> *mut u8 {
         // SAFETY: the caller's contract.
         unsafe {
-            std::alloc::realloc(
+            alloc::alloc::realloc(
                 ptr,
                 Layout::from_size_align_unchecked(size, align),
                 new_size,
@@ -137,6 +151,6 @@ mod probe {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn dealloc(ptr: *mut u8, size: usize, align: usize) {
         // SAFETY: the caller's contract.
-        unsafe { std::alloc::dealloc(ptr, Layout::from_size_align_unchecked(size, align)) }
+        unsafe { alloc::alloc::dealloc(ptr, Layout::from_size_align_unchecked(size, align)) }
     }
 }

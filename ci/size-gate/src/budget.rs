@@ -50,7 +50,7 @@ impl Budgets {
                 budgets.insert((name.clone(), probe), bytes);
             }
         }
-        for config in configs::ALL.iter().filter(|c| c.origin == Origin::Ours) {
+        for config in configs::all().iter().filter(|c| c.origin == Origin::Ours) {
             for probe in Probe::BOTH {
                 if !budgets.contains_key(&(config.name.to_string(), probe)) {
                     return Err(format!(

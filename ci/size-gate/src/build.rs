@@ -9,7 +9,7 @@
 //!   `wasm-opt -Oz --strip-debug` (a unit test checks it) and to building with `strip = true`,
 //!   and saves a second wasm-opt run, which from npm costs a second of start-up each.
 
-use crate::configs::{Config, Probe};
+use crate::configs::{Config, Probe, Target};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -22,6 +22,18 @@ pub const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
     "--enable-reference-types",
 ];
+
+/// `wasm32v1-none` emits WebAssembly 1.0 (MVP plus mutable globals) only; wasm-opt must keep it
+/// that way.
+pub const WASM_V1_FEATURES: &[&str] = &["--mvp-features", "--enable-mutable-globals"];
+
+/// The wasm-opt feature flags for `target`.
+pub fn wasm_features(target: Target) -> &'static [&'static str] {
+    match target {
+        Target::Unknown => WASM_FEATURES,
+        Target::V1None => WASM_V1_FEATURES,
+    }
+}
 
 /// Where the tools are, and their versions.
 pub struct Tools {
@@ -106,7 +118,7 @@ pub fn measure(
             "--quiet",
             "--locked",
             "--target",
-            "wasm32-unknown-unknown",
+            config.target.triple(),
         ])
         .args([
             "--profile",
@@ -125,7 +137,9 @@ pub fn measure(
     run(&mut cargo).map_err(|e| format!("building {}/{}: {e}", config.name, probe.name()))?;
 
     let stem = format!("{}-{}.wasm", config.name, probe.name());
-    let built = target_dir.join("wasm32-unknown-unknown/size/zepto_alloc_example.wasm");
+    let built = target_dir
+        .join(config.target.triple())
+        .join("size/zepto_alloc_example.wasm");
     let raw = out.join("raw").join(&stem);
     let gated = out.join(&stem);
     let named = out.join("named").join(&stem);
@@ -135,7 +149,7 @@ pub fn measure(
     std::fs::copy(&built, &raw).map_err(|e| format!("{}: {e}", built.display()))?;
     run(Command::new(&tools.wasm_opt)
         .arg("-Oz")
-        .args(WASM_FEATURES)
+        .args(wasm_features(config.target))
         .args([
             "-g",
             "--strip-dwarf",

@@ -1,4 +1,35 @@
 //! The configurations the gate measures: ours, and the reference rows built in the same run.
+//!
+//! [`BASE`] lists them once, for `wasm32-unknown-unknown`; [`all`] adds ours and lol_alloc's again
+//! for `wasm32v1-none` (named `v1-<name>`), so a configuration is listed in one place only.
+
+use std::sync::OnceLock;
+
+/// The targets the gate builds for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    /// `wasm32-unknown-unknown`: every configuration, std's and the peers' included.
+    Unknown,
+    /// `wasm32v1-none`: MVP features only, no std; ours and lol_alloc's.
+    V1None,
+}
+
+impl Target {
+    pub fn triple(self) -> &'static str {
+        match self {
+            Target::Unknown => "wasm32-unknown-unknown",
+            Target::V1None => "wasm32v1-none",
+        }
+    }
+
+    /// The prefix of this target's configuration names.
+    fn prefix(self) -> &'static str {
+        match self {
+            Target::Unknown => "",
+            Target::V1None => "v1-",
+        }
+    }
+}
 
 /// Who a configuration's allocator comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +56,7 @@ pub struct Config {
     pub lol: Option<&'static str>,
     /// What it is, for the report.
     pub description: &'static str,
+    pub target: Target,
 }
 
 const fn ours(name: &'static str, lol: &'static str, description: &'static str) -> Config {
@@ -34,6 +66,7 @@ const fn ours(name: &'static str, lol: &'static str, description: &'static str) 
         origin: Origin::Ours,
         lol: Some(lol),
         description,
+        target: Target::Unknown,
     }
 }
 
@@ -44,6 +77,7 @@ const fn peer(name: &'static str, description: &'static str) -> Config {
         origin: Origin::Peer,
         lol: None,
         description,
+        target: Target::Unknown,
     }
 }
 
@@ -55,6 +89,7 @@ const fn ours_new(name: &'static str, description: &'static str) -> Config {
         origin: Origin::Ours,
         lol: None,
         description,
+        target: Target::Unknown,
     }
 }
 
@@ -65,12 +100,13 @@ const fn lol(name: &'static str, description: &'static str) -> Config {
         origin: Origin::Lol,
         lol: None,
         description,
+        target: Target::Unknown,
     }
 }
 
-/// Every configuration, ours first. `fail` must stay first: it is the floor the others are
-/// measured over.
-pub const ALL: &[Config] = &[
+/// Every configuration for `wasm32-unknown-unknown`, ours first. `fail` must stay first: it is the
+/// floor the others are measured over.
+pub const BASE: &[Config] = &[
     ours("fail", "lol-fail", "FailAllocator"),
     ours("page", "lol-page", "LeakingPageAllocator"),
     ours("leak", "lol-leak", "AssumeSingleThreaded<LeakingAllocator>"),
@@ -119,15 +155,50 @@ pub const ALL: &[Config] = &[
         origin: Origin::Std,
         lol: None,
         description: "std's default allocator (dlmalloc)",
+        target: Target::Unknown,
     },
 ];
 
-/// The floor configurations: what the probe costs with an allocator that does nothing.
-pub const FLOOR: &str = "fail";
-pub const LOL_FLOOR: &str = "lol-fail";
+/// Every configuration: [`BASE`], then ours and lol_alloc's for `wasm32v1-none`, whose example
+/// is `no_std` (std's allocator and the peers are left out there).
+pub fn all() -> &'static [Config] {
+    static ALL: OnceLock<Vec<Config>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let target = Target::V1None;
+        let again = BASE
+            .iter()
+            .filter(|c| matches!(c.origin, Origin::Ours | Origin::Lol))
+            .map(|c| Config {
+                name: leak(format!("{}{}", target.prefix(), c.name)),
+                feature: c.feature,
+                origin: c.origin,
+                lol: c.lol.map(|lol| leak(format!("{}{lol}", target.prefix()))),
+                description: leak(format!("{} ({})", c.description, target.triple())),
+                target,
+            });
+        BASE.iter().copied().chain(again).collect()
+    })
+}
+
+/// The floor a configuration is measured over: what the probe costs with an allocator that does
+/// nothing (ours, or lol_alloc's for its rows), built for the same target.
+pub fn floor(config: &Config) -> &'static str {
+    lol_floor(config.target, config.origin == Origin::Lol)
+}
+
+/// The floor for `target`: lol_alloc's `FailAllocator` when `lol`, else ours.
+pub fn lol_floor(target: Target, lol: bool) -> &'static str {
+    match (target, lol) {
+        (Target::Unknown, false) => "fail",
+        (Target::Unknown, true) => "lol-fail",
+        (Target::V1None, false) => "v1-fail",
+        (Target::V1None, true) => "v1-lol-fail",
+    }
+}
 
 pub fn find(name: &str) -> Option<&'static Config> {
-    ALL.iter().find(|config| config.name == name)
+    all().iter().find(|config| config.name == name)
 }
 
 /// The two probes of `example/`.

@@ -76,17 +76,19 @@ fn parse_options(root: &Path) -> Result<Options, String> {
 /// The configurations to build: all, or the named ones of ours with what they are compared with.
 fn selection(only: Option<&[String]>) -> Result<Vec<&'static Config>, String> {
     let Some(only) = only else {
-        return Ok(configs::ALL.iter().collect());
+        return Ok(configs::all().iter().collect());
     };
-    let mut names = vec![configs::FLOOR, configs::LOL_FLOOR];
+    let mut names = Vec::new();
     for name in only {
         let config = configs::find(name)
             .filter(|c| c.origin == Origin::Ours)
             .ok_or_else(|| format!("--only: {name} is not one of our configurations"))?;
         names.push(config.name);
         names.extend(config.lol);
+        names.push(configs::lol_floor(config.target, false));
+        names.push(configs::lol_floor(config.target, true));
     }
-    Ok(configs::ALL
+    Ok(configs::all()
         .iter()
         .filter(|c| names.contains(&c.name))
         .collect())
@@ -119,14 +121,9 @@ fn gate() -> Result<bool, String> {
     for config in &selected {
         for probe in Probe::BOTH {
             let module = &modules[&(config.name, probe)];
-            let floor = if config.origin == Origin::Lol {
-                configs::LOL_FLOOR
-            } else {
-                configs::FLOOR
-            };
-            let floor_bytes = bytes(floor, probe).unwrap_or(0);
+            let floor_bytes = bytes(configs::floor(config), probe).unwrap_or(0);
             let lol = config.lol.and_then(|name| {
-                let lol_floor = bytes(configs::LOL_FLOOR, probe)?;
+                let lol_floor = bytes(configs::lol_floor(config.target, true), probe)?;
                 let lol_bytes = bytes(name, probe)?;
                 Some((lol_bytes as u64, lol_bytes - lol_floor))
             });

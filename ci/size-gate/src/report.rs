@@ -1,7 +1,7 @@
 //! The gate's outputs: the terminal table, `target/size-report.md` and the README's size table.
 
 use crate::build::Tools;
-use crate::configs::{Config, Origin, Probe};
+use crate::configs::{Config, Origin, Probe, Target};
 
 /// One measured configuration and probe, with what it is compared against.
 pub struct Row {
@@ -279,7 +279,10 @@ pub fn with_table(text: &str, table: &str, prefix: &str) -> Result<String, Strin
 /// a lock) and the peers'.
 pub fn crate_docs_table(tools: &Tools, rows: &[Row]) -> String {
     let mut out = String::from("| allocator | bytes it adds |\n|---|--:|\n");
-    for row in rows.iter().filter(|r| r.probe == Probe::Full) {
+    for row in rows
+        .iter()
+        .filter(|r| r.probe == Probe::Full && r.config.target == Target::Unknown)
+    {
         let name = row.config.name;
         let shown = match row.config.origin {
             Origin::Ours => name != "fail" && !name.ends_with("-locked"),
