@@ -9,6 +9,9 @@
 #   browser  the same wasm tests in headless Chromium (WebDriver)
 #   probes   every configuration's `full` probe, built optimised as the size gate builds it, for
 #            wasm32-unknown-unknown and wasm32v1-none (no_std), driven from Node (no wasm-bindgen)
+#   threads  LockedAllocator shared by four real wasm threads (wasm32-wasip1-threads, Node
+#            worker_threads); without the lock the same test must fail; AssumeSingleThreaded must
+#            not compile there
 #   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
 #            wasi-libc's malloc, under Node's WASI
 #   miri     the same randomized body and the other host tests under Miri
@@ -20,7 +23,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
-ALL=(lint host wasm browser probes wasi miri fuzz package msrv)
+ALL=(lint host wasm browser probes threads wasi miri fuzz package msrv)
 STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
 
@@ -46,6 +49,9 @@ for s in "${STEPS[@]}"; do
       ensure_target wasm32-wasip1
       cargo clippy --locked --quiet --package zepto_alloc_wasi_tests \
         --target wasm32-wasip1 --bins -- -D warnings
+      ensure_target wasm32-wasip1-threads
+      cargo clippy --locked --quiet --package zepto_alloc_wasi_threads_tests \
+        --target wasm32-wasip1-threads --bins -- -D warnings
       step "rustdoc for wasm32, warnings as errors"
       RUSTDOCFLAGS="-D warnings" cargo doc --locked --quiet --no-deps --package zepto_alloc \
         --target wasm32-unknown-unknown
@@ -87,6 +93,26 @@ for s in "${STEPS[@]}"; do
         done
       done
       node tests/probes/run.mjs "${modules[@]}"
+      ;;
+    threads)
+      ensure_target wasm32-wasip1-threads
+      step "LockedAllocator shared by four wasm threads (wasm32-wasip1-threads under Node worker_threads)"
+      cargo build --locked --quiet --package zepto_alloc_wasi_threads_tests \
+        --target wasm32-wasip1-threads --profile test --bins
+      dir=target/wasm32-wasip1-threads/debug
+      node tests/wasi-threads/run.mjs "$dir/leak_locked.wasm" "$dir/free_locked.wasm" \
+        "$dir/binned_locked.wasm" --expect-failure "$dir/free_unlocked.wasm"
+      step "AssumeSingleThreaded is refused at compile time in a build with threads"
+      if refused="$(cargo build --locked --quiet --package zepto_alloc_wasi_threads_tests \
+        --target wasm32-wasip1-threads --profile test --bin refused --features refused 2>&1)"; then
+        echo "AssumeSingleThreaded compiled in a build with threads" >&2
+        exit 1
+      fi
+      grep -q "AssumeSingleThreaded in a wasm build with the \`atomics\` feature" <<<"$refused" || {
+        echo "the build failed, but not with AssumeSingleThreaded's error:" >&2
+        echo "$refused" >&2
+        exit 1
+      }
       ;;
     wasi)
       ensure_target wasm32-wasip1

@@ -39,8 +39,14 @@ impl<T> AssumeSingleThreaded<T> {
     /// The wrapper (and so `inner`) must never be used by two threads, neither at the same time
     /// nor one after the other without synchronisation. In practice: the program is
     /// single-threaded, as wasm without the `atomics` feature always is.
+    ///
+    /// On wasm with the `atomics` target feature (`wasm32-wasip1-threads`, or
+    /// `-C target-feature=+atomics`), where a program can run threads, using it is refused at
+    /// compile time: use [`LockedAllocator`](crate::LockedAllocator) there.
     #[must_use]
     pub const unsafe fn new(inner: T) -> Self {
+        #[cfg(zepto_wasm_threads)]
+        let () = RefusedWithThreads::<T>::ERROR;
         Self { inner }
     }
 
@@ -48,6 +54,19 @@ impl<T> AssumeSingleThreaded<T> {
     pub const fn inner(&self) -> &T {
         &self.inner
     }
+}
+
+/// Evaluated only where `AssumeSingleThreaded::new` is used (it depends on `T`), so that a
+/// threaded build fails there and nowhere else, and no other build carries anything of it.
+#[cfg(zepto_wasm_threads)]
+struct RefusedWithThreads<T>(core::marker::PhantomData<T>);
+
+#[cfg(zepto_wasm_threads)]
+impl<T> RefusedWithThreads<T> {
+    const ERROR: () = panic!(
+        "AssumeSingleThreaded in a wasm build with the `atomics` feature, which can run threads: \
+         use LockedAllocator"
+    );
 }
 
 // SAFETY: the caller of `new` promised that only one thread ever uses this value, so there is no

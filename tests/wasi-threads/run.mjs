@@ -1,0 +1,141 @@
+// A small wasm32-wasip1-threads host for Node: each program runs in a child process (so that a
+// hang or a trap in any thread ends it, with a time limit), its threads in worker_threads over
+// one shared WebAssembly.Memory. It implements the few WASI calls these programs import
+// (fd_write, proc_exit, clock_time_get, sched_yield, environ_*) and `wasi.thread-spawn`, which
+// starts a worker that instantiates the same module on the same memory and calls
+// `wasi_thread_start(tid, arg)`.
+//
+// Usage: node run.mjs PROGRAM.wasm... [--expect-failure PROGRAM.wasm...]
+// Prints a line per program and "N passed, N failed"; exits non-zero if any result was not the
+// expected one.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
+
+const SELF = fileURLToPath(import.meta.url);
+// Must match build.rs: the programs import a shared memory of 16 MiB, at most 1 GiB.
+const INITIAL_PAGES = 256;
+const MAXIMUM_PAGES = 16384;
+const TIME_LIMIT_MS = 300_000;
+
+class Exit extends Error {
+  constructor(code) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}
+
+/// The imports for one instance (the main thread's or a worker's) over `memory`.
+function imports(memory, module, counter) {
+  const view = () => new DataView(memory.buffer);
+  const ENOSYS = 52;
+  return {
+    env: { memory },
+    wasi_snapshot_preview1: {
+      fd_write(fd, iovs, iovsLen, written) {
+        const bytes = new Uint8Array(memory.buffer);
+        let total = 0;
+        for (let i = 0; i < iovsLen; i++) {
+          const ptr = view().getUint32(iovs + 8 * i, true);
+          const len = view().getUint32(iovs + 8 * i + 4, true);
+          // Copy out of the shared buffer: fs cannot write from a SharedArrayBuffer view.
+          writeSync(fd === 1 ? 1 : 2, Buffer.from(bytes.slice(ptr, ptr + len)));
+          total += len;
+        }
+        view().setUint32(written, total, true);
+        return 0;
+      },
+      proc_exit(code) {
+        throw new Exit(code);
+      },
+      clock_time_get(_id, _precision, out) {
+        view().setBigUint64(out, process.hrtime.bigint(), true);
+        return 0;
+      },
+      sched_yield() {
+        return 0;
+      },
+      environ_sizes_get(count, size) {
+        view().setUint32(count, 0, true);
+        view().setUint32(size, 0, true);
+        return 0;
+      },
+      environ_get() {
+        return 0;
+      },
+    },
+    wasi: {
+      'thread-spawn'(arg) {
+        const tid = Atomics.add(counter, 0, 1) + 1;
+        const worker = new Worker(SELF, { workerData: { module, memory, counter, tid, arg } });
+        worker.unref();
+        return tid;
+      },
+    },
+    // Anything else the module might import fails loudly.
+    _unused: ENOSYS,
+  };
+}
+
+/// A trap or an unexpected error in any thread ends the whole program: a thread that traps
+/// would otherwise leave the others waiting for it for ever.
+function die(where, error) {
+  writeSync(2, `${where}: ${error && error.stack ? error.stack : error}\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+
+if (!isMainThread) {
+  // A thread: the same module on the same memory.
+  const { module, memory, counter, tid, arg } = workerData;
+  try {
+    const instance = new WebAssembly.Instance(module, imports(memory, module, counter));
+    instance.exports.wasi_thread_start(tid, arg);
+  } catch (error) {
+    if (!(error instanceof Exit && error.code === 0)) die(`thread ${tid}`, error);
+  }
+} else if (process.argv[2] === '--child') {
+  // One program, in this (child) process.
+  const module = new WebAssembly.Module(readFileSync(process.argv[3]));
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  let code = 0;
+  try {
+    const instance = new WebAssembly.Instance(module, imports(memory, module, counter));
+    instance.exports._start();
+  } catch (error) {
+    if (error instanceof Exit) code = error.code;
+    else die('main thread', error);
+  }
+  process.exit(code);
+} else {
+  const args = process.argv.slice(2);
+  const split = args.indexOf('--expect-failure');
+  const pass = split < 0 ? args : args.slice(0, split);
+  const fail = split < 0 ? [] : args.slice(split + 1);
+  let passed = 0;
+  let failed = 0;
+  for (const [path, expectFailure] of [...pass.map((p) => [p, false]), ...fail.map((p) => [p, true])]) {
+    const started = Date.now();
+    const child = spawnSync(process.execPath, [SELF, '--child', path], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      timeout: TIME_LIMIT_MS,
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const outcome = child.status === 0 ? 'exit 0' : child.signal ? `killed (${child.signal})` : `exit ${child.status}`;
+    const stderr = child.stderr.toString().trim().split('\n').slice(0, 6).join('\n        ');
+    const ok = (child.status === 0) !== expectFailure;
+    const verdict = expectFailure ? `failed as it must (${outcome})` : outcome;
+    if (ok) {
+      passed += 1;
+      console.log(`ok      ${basename(path)}: ${verdict}, ${seconds} s`);
+    } else {
+      failed += 1;
+      console.log(`FAILED  ${basename(path)}: ${expectFailure ? `passed, but must fail without a lock` : outcome}, ${seconds} s`);
+      if (stderr) console.log(`        ${stderr}`);
+    }
+  }
+  console.log(`wasi-threads: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}

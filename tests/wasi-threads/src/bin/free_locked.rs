@@ -1,0 +1,9 @@
+//! `LockedAllocator<FreeListAllocator>` shared by four wasm threads.
+#[cfg(target_os = "wasi")]
+#[global_allocator]
+static ALLOCATOR: zepto_alloc::LockedAllocator<zepto_alloc::FreeListAllocator> =
+    zepto_alloc::LockedAllocator::new(zepto_alloc::FreeListAllocator::new());
+
+fn main() {
+    zepto_alloc_wasi_threads_tests::main(true);
+}

@@ -1,0 +1,9 @@
+//! `LockedAllocator<LeakingAllocator>` shared by four wasm threads.
+#[cfg(target_os = "wasi")]
+#[global_allocator]
+static ALLOCATOR: zepto_alloc::LockedAllocator<zepto_alloc::LeakingAllocator> =
+    zepto_alloc::LockedAllocator::new(zepto_alloc::LeakingAllocator::new());
+
+fn main() {
+    zepto_alloc_wasi_threads_tests::main(false);
+}
