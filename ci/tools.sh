@@ -34,8 +34,13 @@ ensure_target() {
 # Headless Chromium and its WebDriver, Debian's `chromium` and `chromium-driver` (about 20 s).
 # Not pinned to a version: Debian's archive serves only the current build of a package, so a pin
 # would break at its next security update; the wasm-bindgen runner works with any recent Chrome.
+# A chromedriver already there (GitHub's runners have one, with Chrome, in $CHROMEWEBDRIVER) is
+# used as it is.
 ensure_chromium() {
-  if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+  if [ -n "${CHROMEWEBDRIVER:-}" ] && [ -x "$CHROMEWEBDRIVER/chromedriver" ]; then
+    export PATH="$CHROMEWEBDRIVER:$PATH"
+  fi
+  if ! command -v chromedriver >/dev/null; then
     note "installing chromium and chromium-driver with apt-get"
     local sudo=""
     [ "$(id -u)" = 0 ] || sudo=sudo
