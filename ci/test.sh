@@ -24,6 +24,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
 ALL=(lint host wasm browser probes threads wasi miri fuzz package msrv)
+# Our configurations (example/'s features): the sections of size-budget.toml, which the size gate
+# checks against its own list, less the wasm32v1-none ones.
+mapfile -t CONFIGS < <(sed -n 's/^\[\([a-z-]*\)\]$/\1/p' size-budget.toml | grep -v '^v1-')
 STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
 
@@ -37,7 +40,7 @@ for s in "${STEPS[@]}"; do
       cargo clippy --locked --workspace --all-targets -- -D warnings
       step "cargo clippy -D warnings: example/ for wasm, each configuration"
       ensure_target wasm32v1-none
-      for config in fail page leak free binned leak-locked free-locked binned-locked; do
+      for config in "${CONFIGS[@]}"; do
         for target in wasm32-unknown-unknown wasm32v1-none; do
           cargo clippy --locked --quiet --package zepto_alloc_example \
             --target "$target" --features "$config,full" -- -D warnings
@@ -81,7 +84,7 @@ for s in "${STEPS[@]}"; do
       ensure_target wasm32v1-none
       step "each configuration's full probe, optimised as the size gate builds it, for wasm32-unknown-unknown and wasm32v1-none (no_std), under Node"
       modules=()
-      for config in fail page leak free binned leak-locked free-locked binned-locked; do
+      for config in "${CONFIGS[@]}"; do
         for target in wasm32-unknown-unknown wasm32v1-none; do
           dir="target/probes/$target/$config"
           RUSTFLAGS="-C link-arg=--max-memory=67108864" cargo build --locked --quiet \
