@@ -70,8 +70,8 @@ pub(crate) const REGION_ALIGN: usize = 16;
 /// [`grow(pages)`](MemoryGrower::grow) returns `None`, or `Some(start)` where the
 /// `pages * PAGE_SIZE` bytes from `start`, called the region:
 ///
-/// 1. start at a non-null multiple of [`PAGE_SIZE`], and end at or below `usize::MAX` (the end
-///    address `start + pages * PAGE_SIZE` does not wrap to 0);
+/// 1. start at a non-null multiple of [`PAGE_SIZE`], and `start + pages * PAGE_SIZE` fits in a
+///    `usize` (the region does not reach the top of the address space);
 /// 2. are zero, and valid for reads and writes through `start` for as long as the grower exists;
 /// 3. belong to the caller from then on: no other code may read or write them, and this grower
 ///    never returns any of them again. Memory the grower alone can reach qualifies: pages that
@@ -87,8 +87,8 @@ pub(crate) const REGION_ALIGN: usize = 16;
 /// [`grow_region(pages)`](MemoryGrower::grow_region), when overridden, returns `None` or a
 /// region that consists of exactly the pages a `grow(pages)` call would return, keeping 1 to 4,
 /// with memory directly below them prepended. The prepended bytes must start at a multiple of
-/// 16, be zero, be used by no other code in the program, and be handed out by no other call of
-/// any grower (they are claimed once). The default implementation prepends nothing.
+/// 16, be zero, be used by no other code in the program, and be prepended at most once by this
+/// grower and its copies (they are claimed once). The default implementation prepends nothing.
 pub unsafe trait MemoryGrower {
     /// Adds `pages` pages of [`PAGE_SIZE`] bytes and returns a pointer to the first, or `None`
     /// when there is no more memory (or `pages` is 0).
