@@ -4,8 +4,12 @@
 //! efficiency (peak live bytes over linear memory grown), and the `full` probe size from the size
 //! gate (`target/size/`, so run `ci/size-check.sh` first; `ci/bench.sh` does).
 //!
-//! Writes `target/bench-report.md` and `target/bench-chart.svg` (size against speed); with
-//! `--write-readme`, also the README's benchmark section and `ci/bench/size-vs-speed.svg`.
+//! Every module is built twice, with opt-level "z" (what size-conscious users ship) and with
+//! opt-level 3, and each level is measured in a run of its own, every allocator built alike.
+//!
+//! Writes `target/bench-report.md` and `target/bench-chart-<profile>.svg` (size against speed,
+//! one per level); with `--write-readme`, also the README's benchmark section and the charts in
+//! `ci/bench/`.
 //!
 //! ```text
 //! bench [--rounds N] [--quick] [--write-readme]
@@ -74,6 +78,31 @@ const ALLOCATORS: &[Allocator] = &[
         feature: Some("binned"),
         size_config: "binned",
         ours: true,
+    },
+];
+
+/// A way to build the modules: every allocator is built the same way for each, and each is a run
+/// of its own, so ratios compare allocators built alike.
+struct Level {
+    /// The cargo profile (Cargo.toml).
+    profile: &'static str,
+    /// How tables and charts name it.
+    label: &'static str,
+    /// The README's chart for it.
+    chart: &'static str,
+}
+
+/// opt-level "z", what the crate's users ship, then 3.
+const LEVELS: &[Level] = &[
+    Level {
+        profile: "bench-wasm-z",
+        label: "opt-level \"z\"",
+        chart: "ci/bench/size-vs-speed-z.svg",
+    },
+    Level {
+        profile: "bench-wasm",
+        label: "opt-level 3",
+        chart: "ci/bench/size-vs-speed.svg",
     },
 ];
 
@@ -157,54 +186,71 @@ fn bench() -> Result<(), String> {
         sizes.insert(allocator.name, bytes);
     }
 
-    let mut modules = Vec::new();
-    for allocator in ALLOCATORS {
-        eprintln!("bench: building the module for {}", allocator.name);
-        modules.push((allocator.name, build(&root, &out, allocator)?));
-    }
-
     let workloads = workloads(quick);
-    let plan = plan_json(&modules, &workloads, rounds);
-    let plan_path = out.join("plan.json");
-    std::fs::write(&plan_path, plan).map_err(|e| format!("{}: {e}", plan_path.display()))?;
-    eprintln!("bench: running {} rounds under Node", rounds);
-    let output = run(Command::new("node")
-        .arg("--no-liftoff")
-        .arg(root.join("ci/bench/run.mjs"))
-        .arg(&plan_path))?;
-    let runs: Vec<Run> = output.lines().map(Run::parse).collect::<Result<_, _>>()?;
-
-    let names: Vec<&str> = ALLOCATORS.iter().map(|a| a.name).collect();
-    let workload_names: Vec<&str> = workloads.iter().map(|w| w.name).collect();
-    let summary = Summary::new(&runs, &names, &workload_names, BASELINE)?;
     let environment = environment(&root);
+    let mut report = String::new();
+    let mut charts = Vec::new();
+    for level in LEVELS {
+        let mut modules = Vec::new();
+        for allocator in ALLOCATORS {
+            eprintln!(
+                "bench: building the module for {} ({})",
+                allocator.name, level.label
+            );
+            modules.push((allocator.name, build(&root, &out, allocator, level)?));
+        }
+        let plan = plan_json(&modules, &workloads, rounds);
+        let plan_path = out.join("plan.json");
+        std::fs::write(&plan_path, plan).map_err(|e| format!("{}: {e}", plan_path.display()))?;
+        eprintln!(
+            "bench: running {rounds} rounds under Node ({})",
+            level.label
+        );
+        let output = run(Command::new("node")
+            .arg("--no-liftoff")
+            .arg(root.join("ci/bench/run.mjs"))
+            .arg(&plan_path))?;
+        let runs: Vec<Run> = output.lines().map(Run::parse).collect::<Result<_, _>>()?;
 
-    let table = summary.markdown(&sizes, &environment, rounds);
+        let names: Vec<&str> = ALLOCATORS.iter().map(|a| a.name).collect();
+        let workload_names: Vec<&str> = workloads.iter().map(|w| w.name).collect();
+        let summary = Summary::new(&runs, &names, &workload_names, BASELINE)?;
+        let table = summary.markdown(&sizes, &environment, rounds, level.label);
+        report.push_str(&format!("### Built with {}\n\n{table}\n", level.label));
+        let points: Vec<chart::Point> = ALLOCATORS
+            .iter()
+            .map(|a| chart::Point {
+                label: a.name,
+                bytes: sizes[a.name],
+                speedup: summary.mean_speedup(a.name),
+                ours: a.ours,
+            })
+            .collect();
+        charts.push((
+            level,
+            chart::svg(
+                &points,
+                &format!("modules built with {}; {environment}", level.label),
+            ),
+        ));
+    }
+    let table = report.trim_end().to_string() + "\n";
     println!("{table}");
     let report_path = root.join("target/bench-report.md");
     std::fs::write(&report_path, format!("## zepto_alloc benchmark\n\n{table}"))
         .map_err(|e| format!("{}: {e}", report_path.display()))?;
-    let points: Vec<chart::Point> = ALLOCATORS
-        .iter()
-        .map(|a| chart::Point {
-            label: a.name,
-            bytes: sizes[a.name],
-            speedup: summary.mean_speedup(a.name),
-            ours: a.ours,
-        })
-        .collect();
-    let svg = chart::svg(&points, &environment);
-    let chart_path = root.join("target/bench-chart.svg");
-    std::fs::write(&chart_path, &svg).map_err(|e| format!("{}: {e}", chart_path.display()))?;
-    println!(
-        "Report: {}\nChart: {}",
-        report_path.display(),
-        chart_path.display()
-    );
+    for (level, svg) in &charts {
+        let chart_path = root.join(format!("target/bench-chart-{}.svg", level.profile));
+        std::fs::write(&chart_path, svg).map_err(|e| format!("{}: {e}", chart_path.display()))?;
+        println!("Chart: {}", chart_path.display());
+    }
+    println!("Report: {}", report_path.display());
 
     if write_readme {
-        let committed = root.join("ci/bench/size-vs-speed.svg");
-        std::fs::write(&committed, &svg).map_err(|e| format!("{}: {e}", committed.display()))?;
+        for (level, svg) in &charts {
+            let committed = root.join(level.chart);
+            std::fs::write(&committed, svg).map_err(|e| format!("{}: {e}", committed.display()))?;
+        }
         let readme_path = root.join("README.md");
         let readme =
             std::fs::read_to_string(&readme_path).map_err(|e| format!("README.md: {e}"))?;
@@ -221,14 +267,14 @@ fn bench() -> Result<(), String> {
             .ok_or("README.md lacks the bench end marker")?;
         let fresh = format!("{}\n{}{}", &readme[..start], table, &readme[stop..]);
         std::fs::write(&readme_path, fresh).map_err(|e| format!("README.md: {e}"))?;
-        println!("Updated README.md and {}", committed.display());
+        println!("Updated README.md and the charts in ci/bench/");
     }
     Ok(())
 }
 
 /// Builds the module for one allocator (its own target directory: a `cdylib`'s file name has no
 /// feature hash).
-fn build(root: &Path, out: &Path, allocator: &Allocator) -> Result<PathBuf, String> {
+fn build(root: &Path, out: &Path, allocator: &Allocator, level: &Level) -> Result<PathBuf, String> {
     let feature = allocator.feature.unwrap_or("std");
     let target_dir = out.join("build").join(feature);
     let mut cargo = Command::new("cargo");
@@ -245,7 +291,7 @@ fn build(root: &Path, out: &Path, allocator: &Allocator) -> Result<PathBuf, Stri
             "--target",
             "wasm32-unknown-unknown",
             "--profile",
-            "bench-wasm",
+            level.profile,
         ])
         .arg("--target-dir")
         .arg(&target_dir);
@@ -253,8 +299,11 @@ fn build(root: &Path, out: &Path, allocator: &Allocator) -> Result<PathBuf, Stri
         cargo.args(["--features", feature]);
     }
     run(&mut cargo)?;
-    let built = target_dir.join("wasm32-unknown-unknown/bench-wasm/zepto_bench_module.wasm");
-    let module = out.join(format!("{feature}.wasm"));
+    let built = target_dir
+        .join("wasm32-unknown-unknown")
+        .join(level.profile)
+        .join("zepto_bench_module.wasm");
+    let module = out.join(format!("{feature}-{}.wasm", level.profile));
     std::fs::copy(&built, &module).map_err(|e| format!("{}: {e}", built.display()))?;
     Ok(module)
 }

@@ -125,7 +125,13 @@ impl Summary {
     }
 
     /// The report: speed table, heap-efficiency table, how it was measured.
-    pub fn markdown(&self, sizes: &BTreeMap<&str, u64>, environment: &str, rounds: u32) -> String {
+    pub fn markdown(
+        &self,
+        sizes: &BTreeMap<&str, u64>,
+        environment: &str,
+        rounds: u32,
+        level: &str,
+    ) -> String {
         let mut out = String::new();
         out.push_str(&format!(
             "Median nanoseconds per allocator call over {rounds} interleaved rounds, and in parentheses \
@@ -170,7 +176,8 @@ impl Summary {
             .collect();
         out.push_str(&format!(
             "\nAllocator calls per run: {}. Measured by `ci/bench.sh`: {environment}. Sizes are the \
-             size gate's `full` probe (opt-level \"z\"); the benchmark modules are built with opt-level 3.\n",
+             size gate's `full` probe (opt-level \"z\"); the benchmark modules are built with {level}, \
+             fat LTO, every allocator the same way.\n",
             calls.join(", ")
         ));
         out
