@@ -71,6 +71,10 @@ const BINS: usize = Bitmap::BITS as usize;
 /// block is free and large enough. Memory fresh from the grower is zero, so `alloc_zeroed` only
 /// clears what this allocator may have written or reused.
 ///
+/// Built with opt-level 2 or 3, its helpers are inlined into `alloc` and `dealloc` for speed;
+/// with "s" or "z" they stay out of line for size (the crate's build script picks from cargo's
+/// `OPT_LEVEL`).
+///
 /// Not [`Sync`]: wrap it in [`AssumeSingleThreaded`](crate::AssumeSingleThreaded) or
 /// [`LockedAllocator`](crate::LockedAllocator).
 ///
@@ -165,7 +169,8 @@ const EXACT: usize = 16;
 /// bin `2k + 6` holds `u` in `[2^k, 1.5·2^k)` and bin `2k + 7` the rest of the octave. Below
 /// `BINS` for every `u` up to `usize::MAX / 16`, which covers every size (`size / G`) and every
 /// rounded-up size below.
-#[inline(never)]
+#[cfg_attr(zepto_speed, inline(always))]
+#[cfg_attr(not(zepto_speed), inline(never))]
 fn bin_of_units(u: usize) -> usize {
     let k = (usize::BITS - 1 - u.leading_zeros()) as usize;
     if u < EXACT {
@@ -240,7 +245,8 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     /// # Safety
     ///
     /// `b` is a free block of `size` bytes in its bin's list.
-    #[inline(never)]
+    #[cfg_attr(zepto_speed, inline(always))]
+    #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn unlink(&self, b: *mut u8, size: usize) {
         // SAFETY: `b` is a free block; its links are null or free blocks.
         unsafe {
@@ -267,7 +273,8 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     ///
     /// `b` is a block of `size` bytes, not in any list, whose header holds its `PREV_FREE` bit
     /// and which is followed by a valid header (a block or the sentinel).
-    #[inline(never)]
+    #[cfg_attr(zepto_speed, inline(always))]
+    #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn release(&self, mut b: *mut u8, mut size: usize) {
         // SAFETY: the neighbours' headers and footer are valid by the module invariants.
         unsafe {
@@ -300,7 +307,8 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     ///
     /// `b` has a valid header (its `PREV_FREE` bit is kept), `have >= need`, both multiples of
     /// `G`, and a valid header follows at `b + have`.
-    #[inline(never)]
+    #[cfg_attr(zepto_speed, inline(always))]
+    #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn carve(&self, b: *mut u8, have: usize, need: usize) -> *mut u8 {
         // SAFETY: as documented; the rest, when released, is a block of at least MIN bytes.
         unsafe {
