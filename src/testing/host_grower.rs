@@ -13,6 +13,7 @@
 //! taken by "someone else" and never handed out. Every order keeps the whole `MemoryGrower`
 //! contract, so every allocator must work with each of them.
 
+use super::Rng;
 use crate::grower::{MemoryGrower, PAGE_SIZE, REGION_ALIGN};
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::ptr;
@@ -55,8 +56,8 @@ struct State {
     refusals: usize,
     /// Which pages are taken (page 0 always).
     taken: Vec<bool>,
-    /// The random state for `Order::Scattered`.
-    rng: u64,
+    /// Where `Order::Scattered` puts regions.
+    rng: Rng,
     /// Every region handed out, as (start, end) addresses, in the order handed out.
     regions: Vec<(usize, usize)>,
 }
@@ -92,7 +93,7 @@ impl HostGrower {
             gaps: false,
             refusals: 0,
             taken,
-            rng: 0,
+            rng: Rng::new(0),
             regions: Vec::new(),
         };
         Self {
@@ -119,7 +120,7 @@ impl HostGrower {
             let mut state = self.state();
             state.order = order;
             if let Order::Scattered(seed) = order {
-                state.rng = seed;
+                state.rng = Rng::new(seed);
             }
         }
         self
@@ -281,12 +282,7 @@ impl State {
                 if candidates.is_empty() {
                     return None;
                 }
-                // SplitMix64 step.
-                self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                let mut z = self.rng;
-                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                z ^= z >> 31;
+                let z = self.rng.next_u64();
                 Some(candidates[(z % candidates.len() as u64) as usize])
             }
         }
