@@ -7,17 +7,10 @@ const THREADS: u32 = 4;
 /// Allocator calls per thread and round.
 const OPS: u32 = 100_000;
 
-/// xorshift64.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+/// The wasm suite's helpers (`tests/wasm/tests/common`): its `Rng` here.
+#[path = "../../wasm/tests/common/mod.rs"]
+mod common;
+use common::Rng;
 
 /// A live block and the seed of the pattern in it.
 struct Block {
@@ -62,17 +55,17 @@ fn layout(rng: &mut Rng) -> Layout {
         0..90 => 1 + rng.below(256),
         90..99 => 257 + rng.below(4096),
         _ => 4097 + rng.below(70_000),
-    } as usize;
+    };
     Layout::from_size_align(size, 1 << rng.below(8)).unwrap()
 }
 
 /// One thread's work: `OPS` calls over `slots` slots, then everything freed.
 fn thread(id: u32, round: u32, slots: usize) {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ u64::from(id * 1000 + round + 1));
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15 ^ u64::from(id * 1000 + round + 1));
     let mut live: Vec<Option<Block>> = (0..slots).map(|_| None).collect();
     for op in 0..OPS {
         let seed = (id << 28) ^ (round << 24) ^ op;
-        let slot = rng.below(slots as u64) as usize;
+        let slot = rng.below(slots);
         match (rng.below(10), live[slot].take()) {
             (0..5, old) => {
                 if let Some(block) = old {
