@@ -19,7 +19,8 @@
 #   package  cargo package and cargo publish --dry-run
 #   msrv     the crate builds with its rust-version
 # Installs what a step lacks (pinned): the wasm target, wasm-opt, twiggy, Miri, wasm-bindgen's
-# test runner, cargo-fuzz, the minimum toolchain, the wasm32-wasip1 target, Chromium.
+# test runner, cargo-fuzz, the minimum toolchain, the wasm32v1-none, wasm32-wasip1 and
+# wasm32-wasip1-threads targets, Chromium.
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
@@ -122,9 +123,9 @@ for s in "${STEPS[@]}"; do
       step "wasm32-wasip1 programs next to wasi-libc's malloc, under Node's WASI"
       cargo build --locked --quiet --package zepto_alloc_wasi_tests --target wasm32-wasip1 \
         --profile test --bins
-      # --single-threaded-gc: Node 20's WASI segfaults now and then (2 to 5 runs in 8 here) after a program
-      # grew memory in many steps, even with std's own allocator and no crate of ours; with the
-      # garbage collector on one thread it ran clean in every try.
+      # --single-threaded-gc: Node 20's WASI segfaults now and then (2 to 5 runs in 8 here) after
+      # a program grew memory in many steps, even with std's own allocator and no crate of ours;
+      # with the garbage collector on one thread it ran clean in every try.
       node --no-warnings --single-threaded-gc tests/wasi/run.mjs target/wasm32-wasip1/debug/*.wasm
       ;;
     miri)

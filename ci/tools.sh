@@ -21,8 +21,8 @@ ensure_toolchain() {
   fi
 }
 
-# An extra target for the pinned toolchain: wasm32-wasip1 (tests/wasi runs its programs under
-# Node's WASI) or wasm32v1-none (the size gate measures it too).
+# An extra target for the pinned toolchain: wasm32v1-none (the size gate and the probes),
+# wasm32-wasip1 (tests/wasi) or wasm32-wasip1-threads (tests/wasi-threads).
 ensure_target() {
   ensure_toolchain
   if ! rustup target list --installed --toolchain "$TOOLCHAIN" 2>/dev/null | grep -qx "$1"; then

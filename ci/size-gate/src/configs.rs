@@ -184,11 +184,11 @@ pub fn all() -> &'static [Config] {
 /// The floor a configuration is measured over: what the probe costs with an allocator that does
 /// nothing (ours, or lol_alloc's for its rows), built for the same target.
 pub fn floor(config: &Config) -> &'static str {
-    lol_floor(config.target, config.origin == Origin::Lol)
+    floor_on(config.target, config.origin == Origin::Lol)
 }
 
-/// The floor for `target`: lol_alloc's `FailAllocator` when `lol`, else ours.
-pub fn lol_floor(target: Target, lol: bool) -> &'static str {
+/// The floor on `target`: lol_alloc's `FailAllocator` when `lol`, else ours.
+pub fn floor_on(target: Target, lol: bool) -> &'static str {
     match (target, lol) {
         (Target::Unknown, false) => "fail",
         (Target::Unknown, true) => "lol-fail",

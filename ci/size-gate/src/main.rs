@@ -85,8 +85,8 @@ fn selection(only: Option<&[String]>) -> Result<Vec<&'static Config>, String> {
             .ok_or_else(|| format!("--only: {name} is not one of our configurations"))?;
         names.push(config.name);
         names.extend(config.lol);
-        names.push(configs::lol_floor(config.target, false));
-        names.push(configs::lol_floor(config.target, true));
+        names.push(configs::floor_on(config.target, false));
+        names.push(configs::floor_on(config.target, true));
     }
     Ok(configs::all()
         .iter()
@@ -123,7 +123,7 @@ fn gate() -> Result<bool, String> {
             let module = &modules[&(config.name, probe)];
             let floor_bytes = bytes(configs::floor(config), probe).unwrap_or(0);
             let lol = config.lol.and_then(|name| {
-                let lol_floor = bytes(configs::lol_floor(config.target, true), probe)?;
+                let lol_floor = bytes(configs::floor_on(config.target, true), probe)?;
                 let lol_bytes = bytes(name, probe)?;
                 Some((lol_bytes as u64, lol_bytes - lol_floor))
             });
