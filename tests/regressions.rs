@@ -379,3 +379,119 @@ fn binned_alloc_zeroed_clears_its_footer_in_fresh_memory() {
         );
     }
 }
+
+/// rlsf 0.2 (and any allocator that keeps freed blocks in size classes for good): a program that
+/// frees everything it allocated at one size, then allocates as much again at another size, grew
+/// memory by the whole second phase (12 MiB in rlsf's case) because the first phase's memory stayed
+/// reserved for its size. Both directions: tiny blocks then 200 KB blocks, and the reverse.
+///
+/// The second phase may grow memory only as far as it needs on its own: to the bytes its blocks
+/// take, headers and rounding included (`inspect` tells), plus two pages of slack. When the first
+/// phase grew more than that, the second must not grow at all.
+///
+/// Regions rising (as `memory.grow` gives them) and, for the free list, falling too. Not
+/// scattered: such regions are not adjacent, so no allocator could place a 200 KB block in a
+/// phase's worth of single pages. Not falling for `BinnedAllocator`: it joins a region only to the
+/// one it continues, not to one it ends at (see its module documentation), so top-down regions
+/// stay separate one-page stretches.
+fn phase_change(
+    alloc: &impl GlobalAlloc,
+    inspect: &dyn Inspect,
+    grower: &HostGrower,
+    first: usize,
+    second: usize,
+) {
+    const TOTAL: usize = 2_000_000;
+    let mut blocks: Vec<*mut u8> = Vec::with_capacity(TOTAL / first.min(second));
+    // Allocates TOTAL bytes in blocks of `size`, frees them all; returns the bytes they took.
+    let mut phase = |size: usize| -> usize {
+        let l = layout(size, 8);
+        let mut taken = 0;
+        // SAFETY: non-zero sizes; every block is written within its size and freed with its
+        // layout, once.
+        unsafe {
+            for i in 0..TOTAL / size {
+                let p = alloc.alloc(l);
+                assert!(!p.is_null(), "{size} B, block {i}: out of memory");
+                p.write(i as u8);
+                p.add(size - 1).write(i as u8);
+                taken += inspect.extent(p, l).1;
+                blocks.push(p);
+            }
+            for (i, p) in blocks.drain(..).enumerate() {
+                assert_eq!((p.read(), p.add(size - 1).read()), (i as u8, i as u8));
+                alloc.dealloc(p, l);
+            }
+        }
+        taken
+    };
+    phase(first);
+    let after_first = grower.bytes();
+    let need = phase(second);
+    let bound = after_first.max(need.next_multiple_of(PAGE_SIZE) + 2 * PAGE_SIZE);
+    assert!(
+        grower.bytes() <= bound,
+        "{first} B then {second} B: grew {} bytes, {after_first} after the first phase; the \
+         second needs {need} bytes on its own",
+        grower.bytes()
+    );
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "memory accounting, not UB: 250,000 allocations are too slow under Miri"
+)]
+fn rlsf_memory_held_hostage_by_a_size_class() {
+    const TINY: usize = 16;
+    const LARGE: usize = 200_000;
+    for (first, second) in [(TINY, LARGE), (LARGE, TINY)] {
+        for order in [Order::Rising, Order::Falling] {
+            let grower = HostGrower::new(512).with_order(order);
+            let alloc = FreeListAllocator::with_grower(&grower);
+            phase_change(&alloc, &alloc, &grower, first, second);
+        }
+        let grower = HostGrower::new(512);
+        let alloc = BinnedAllocator::with_grower(&grower);
+        phase_change(&alloc, &alloc, &grower, first, second);
+    }
+}
+
+/// The check above catches what it is for: the same free list behind a cache that keeps every
+/// freed block for its size, as a size-class allocator without a way back does, fails it.
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "memory accounting, not UB: 125,000 allocations are too slow under Miri"
+)]
+#[should_panic(expected = "the second needs")]
+fn phase_change_catches_memory_held_by_a_size_class() {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    /// Freed blocks wait in a list per size, reused for that size only.
+    struct Hoarder<'g> {
+        inner: FreeListAllocator<&'g HostGrower>,
+        kept: RefCell<HashMap<usize, Vec<*mut u8>>>,
+    }
+
+    // SAFETY: blocks come from `inner` and go back to callers of the same size only.
+    unsafe impl GlobalAlloc for Hoarder<'_> {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            let kept = self.kept.borrow_mut().get_mut(&l.size()).and_then(Vec::pop);
+            // SAFETY: forwarded contract.
+            kept.unwrap_or_else(|| unsafe { self.inner.alloc(l) })
+        }
+
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            self.kept.borrow_mut().entry(l.size()).or_default().push(p);
+        }
+    }
+
+    let grower = HostGrower::new(512);
+    let hoarder = Hoarder {
+        inner: FreeListAllocator::with_grower(&grower),
+        kept: RefCell::default(),
+    };
+    phase_change(&hoarder, &hoarder.inner, &grower, 16, 200_000);
+}

@@ -189,6 +189,46 @@ pub fn just_below_a_page_round() {
     assert_eq!(a[65_519], 3);
 }
 
+/// Memory held hostage (rlsf 0.2 grows 12 MiB here): allocate 8 MiB in blocks of `first` bytes,
+/// free them all, then 8 MiB in blocks of `second` bytes. The second phase may grow memory only as
+/// far as it needs on its own, its bytes plus a header word of 8 bytes per block (both sizes are
+/// multiples of 8, so that covers every allocator's header and rounding) and two pages; when the
+/// first phase grew more than that, the second must not grow at all.
+pub fn phase_change(first: usize, second: usize) {
+    const TOTAL: usize = 8 << 20;
+    const PAGE: usize = 65_536;
+    let mut blocks: Vec<*mut u8> = Vec::with_capacity(TOTAL / first.min(second));
+    let mut phase = |size: usize| {
+        let layout = Layout::from_size_align(size, 8).unwrap();
+        // SAFETY: non-zero sizes; every block is written within its size and freed with its
+        // layout, once.
+        unsafe {
+            for i in 0..TOTAL / size {
+                let p = black_box(std::alloc::alloc(layout));
+                assert!(!p.is_null(), "{size} B, block {i}: out of memory");
+                p.write(i as u8);
+                p.add(size - 1).write(i as u8);
+                blocks.push(p);
+            }
+            for (i, p) in blocks.drain(..).enumerate() {
+                assert_eq!((p.read(), p.add(size - 1).read()), (i as u8, i as u8));
+                std::alloc::dealloc(p, layout);
+            }
+        }
+    };
+    let before = pages();
+    phase(first);
+    let after_first = pages();
+    phase(second);
+    let need = (TOTAL / second * (second + 8)).div_ceil(PAGE) + 2;
+    assert!(
+        pages() <= after_first.max(before + need),
+        "{first} B then {second} B: {} pages, {after_first} after the first phase, {before} \
+         before; the second needs {need} on its own",
+        pages()
+    );
+}
+
 /// The tests every configuration runs. `scale` sizes the collections workload; `frees` adds the
 /// checks that memory stops growing once a workload repeats.
 #[macro_export]
@@ -241,6 +281,16 @@ macro_rules! allocator_tests {
         #[wasm_bindgen_test]
         fn just_below_a_page_keeps_memory_flat() {
             common::memory_stays_flat(10_000, common::just_below_a_page_round);
+        }
+
+        #[wasm_bindgen_test]
+        fn tiny_blocks_freed_serve_200_kb_blocks() {
+            common::phase_change(16, 200_000);
+        }
+
+        #[wasm_bindgen_test]
+        fn blocks_of_200_kb_freed_serve_tiny_blocks() {
+            common::phase_change(200_000, 16);
         }
     };
     (@frees false, $scale:expr) => {};
