@@ -388,16 +388,18 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
             // blocks all fit; in the last bin, the first block that fits. Else grow: the new
             // block goes to the head of its bin, at least the request's, where this finds it.
             let own = self.head(bin(search)).get();
-            let fits = self.bitmap.get() & (Bitmap::MAX << bin_up(search));
             // SAFETY: list heads and their links are free blocks; a block taken out of its list
             // is ours until `carve` hands it out or `release` returns it.
             unsafe {
                 let mut b = if !own.is_null() && get(own) & !FLAGS >= search {
                     own
-                } else if fits == 0 {
-                    null_mut()
                 } else {
-                    self.head(fits.trailing_zeros() as usize).get()
+                    let fits = self.bitmap.get() & (Bitmap::MAX << bin_up(search));
+                    if fits == 0 {
+                        null_mut()
+                    } else {
+                        self.head(fits.trailing_zeros() as usize).get()
+                    }
                 };
                 while !b.is_null() && get(b) & !FLAGS < search {
                     b = b.add(W).cast::<*mut u8>().read();
