@@ -18,15 +18,15 @@
 //!
 //! Invariants (checked by the `testing` inspector):
 //! - a block's `FREE` bit is set iff it is in the list of bin `bin(size)`, and bit `i` of `bitmap`
-//!   is set iff that list is not empty; lists are doubly linked through `next` and `prev` (null
-//!   at the ends); no pointer into the allocator itself is stored in memory, so it may be moved;
+//!   is set iff that list is not empty; lists are doubly linked through `next` and `prev`: the
+//!   last block's `next` is null, the first block's `prev` is the odd number `2i + 1` (the bin's
+//!   mark); no pointer into the allocator itself is stored in memory, so it may be moved;
 //! - a block's `PREV_FREE` bit is set iff the block before it is free, and a free block's footer
 //!   holds its size;
 //! - no two free blocks are adjacent (they are merged when freed);
 //! - every region ends with a sentinel header (size 0, used); `top` is the end of the last region
-//!   grown and `fresh` its start (or the highest address, while `alloc_zeroed` waits to see
-//!   whether its call grows); a new region that starts at `top` continues the last one: the old
-//!   sentinel becomes a block header.
+//!   grown; a new region that starts at `top` continues the last one: the old sentinel becomes a
+//!   block header.
 //!
 //! Regions may come in any address order (the grower's contract): one that does not start at
 //! `top` is a separate stretch of blocks with a pad word in front and a sentinel behind, even
@@ -70,8 +70,9 @@ const BINS: usize = Bitmap::BITS as usize;
 ///
 /// `dealloc` is O(1), and so is `alloc` for requests below 640 KiB (on wasm32); larger ones look
 /// through the free blocks of 640 KiB and more for a fit. `realloc` stays in place when
-/// shrinking, or when the next block is free and large enough. Memory fresh from the grower is
-/// zero, so `alloc_zeroed` only clears what this allocator may have written or reused.
+/// shrinking, or when the next block is free and large enough. `alloc_zeroed` is `alloc` and a
+/// clear of the whole block: skipping the memory fresh from the grower cost 91 bytes, more than
+/// it saves a program that does not allocate large zeroed buffers.
 ///
 /// Built with opt-level 2 or 3, its helpers are inlined into `alloc` and `dealloc` for speed;
 /// with "s" or "z" they stay out of line for size (the crate's build script picks from cargo's
@@ -96,10 +97,6 @@ pub struct BinnedAllocator<Gr = WasmGrower> {
     heads: [Cell<*mut u8>; BINS],
     /// One past the end of the last region, or null before the first.
     top: Cell<*mut u8>,
-    /// Where the memory of the last region starts: `alloc_zeroed` sets it to the highest address
-    /// before it calls `alloc`, so afterwards it tells whether that call grew memory, and from
-    /// where the block is fresh.
-    fresh: Cell<*mut u8>,
     grower: Gr,
 }
 
@@ -125,7 +122,6 @@ impl<Gr> BinnedAllocator<Gr> {
             bitmap: Cell::new(0),
             heads: [const { Cell::new(null_mut()) }; BINS],
             top: Cell::new(null_mut()),
-            fresh: Cell::new(null_mut()),
             grower,
         }
     }
@@ -205,6 +201,14 @@ fn block_size(size: usize) -> usize {
     ((size + W + G - 1) & !(G - 1)).max(MIN)
 }
 
+/// The `prev` link of the first block of bin `i`: `2i + 1`, odd, so never a block's address
+/// (headers sit at multiples of `W`). `unlink` reads the bin from it, so it needs neither the
+/// block's size nor the bin function.
+#[inline(always)]
+fn head_mark(i: usize) -> *mut u8 {
+    core::ptr::without_provenance_mut(2 * i + 1)
+}
+
 impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     /// The head of bin `i`, without a bounds check: every caller passes a `bin` (below `BINS`
     /// for every size, see [`bin_of_units`]) or a set bit of the bitmap. A checked index would
@@ -229,7 +233,7 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
         // SAFETY: `b` is a free block (room for both links); `next` is null or a free block.
         unsafe {
             b.add(W).cast::<*mut u8>().write(next);
-            b.add(2 * W).cast::<*mut u8>().write(null_mut());
+            b.add(2 * W).cast::<*mut u8>().write(head_mark(i));
             if !next.is_null() {
                 next.add(2 * W).cast::<*mut u8>().write(b);
             }
@@ -238,23 +242,24 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
         self.bitmap.set(self.bitmap.get() | 1 << i);
     }
 
-    /// Takes the free block `b` of `size` bytes out of its bin.
+    /// Takes the free block `b` out of its bin.
     ///
     /// # Safety
     ///
-    /// `b` is a free block of `size` bytes in its bin's list.
+    /// `b` is a free block in its bin's list.
     #[cfg_attr(zepto_speed, inline(always))]
     #[cfg_attr(not(zepto_speed), inline(never))]
-    unsafe fn unlink(&self, b: *mut u8, size: usize) {
-        // SAFETY: `b` is a free block; its links are null or free blocks.
+    unsafe fn unlink(&self, b: *mut u8) {
+        // SAFETY: `b` is a free block; its `next` link is null or a free block, its `prev` link a
+        // free block or the mark of its bin's head.
         unsafe {
             let next = b.add(W).cast::<*mut u8>().read();
             let prev = b.add(2 * W).cast::<*mut u8>().read();
             if !next.is_null() {
                 next.add(2 * W).cast::<*mut u8>().write(prev);
             }
-            if prev.is_null() {
-                let i = bin(size);
+            if prev.addr() & 1 != 0 {
+                let i = prev.addr() >> 1;
                 self.head(i).set(next);
                 if next.is_null() {
                     self.bitmap.set(self.bitmap.get() & !(1 << i));
@@ -280,13 +285,13 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
             let next = b.add(size);
             let after = get(next);
             if after & FREE != 0 {
-                self.unlink(next, after & !FLAGS);
+                self.unlink(next);
                 size += after & !FLAGS;
             }
             if header & PREV_FREE != 0 {
                 let before = get(b.sub(W));
                 b = b.sub(before);
-                self.unlink(b, before);
+                self.unlink(b);
                 size += before;
             }
             // The block before a free block is used: PREV_FREE stays clear.
@@ -351,7 +356,6 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
             set(b, size | (get(b) & PREV_FREE));
             set(end.sub(W), 0);
             self.top.set(end);
-            self.fresh.set(start);
             self.release(b, size);
         }
         true
@@ -411,7 +415,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                     continue;
                 }
                 let mut have = get(b) & !FLAGS;
-                self.unlink(b, have);
+                self.unlink(b);
                 if align > G {
                     // The aligned payload, at least MIN past the block's start: the front becomes
                     // a free block of its own. In bounds: the block holds `need + align + MIN`.
@@ -427,44 +431,6 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                 return self.carve(b, have, need);
             }
         }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // Regions may arrive in any address order, so "above the old top" does not mean fresh.
-        // What is fresh is the region this very call grows, if it grows one: `refill` records
-        // its start in `fresh` and its end in `top`. A block that starts inside that region is
-        // the free block the region became (nothing else was ever carved from it), fresh from
-        // its start; a block that starts below it and reaches into it is that free block merged
-        // with the free block before it, fresh from `fresh` on; any other block lies wholly
-        // outside it and is all old. When the call does not grow, `fresh` stays at the top of
-        // the address space and every block counts as old.
-        self.fresh
-            .set(core::ptr::without_provenance_mut(usize::MAX));
-        // SAFETY: forwarded contract.
-        let p = unsafe { self.alloc(layout) };
-        if !p.is_null() {
-            let size = layout.size();
-            let clean_from = if p < self.top.get() {
-                self.fresh.get().addr()
-            } else {
-                usize::MAX
-            };
-            // Fresh memory is zero but for what the allocator wrote into it while the block was
-            // free: the two links at the start of the payload, and the footer in the block's last
-            // word, which lies in the last word of the request if inside it at all (the block is
-            // at least a word longer than the request). Everything below `clean_from` may hold
-            // old data (a block below it ends below it, or is the merged one).
-            let dirty = clean_from.saturating_sub(p.addr()).max(2 * W).min(size);
-            // SAFETY: the block holds `size` bytes from `p`; `size > dirty >= 2W` before the
-            // second write.
-            unsafe {
-                p.write_bytes(0, dirty);
-                if size > dirty {
-                    p.add(size - W).cast::<usize>().write_unaligned(0);
-                }
-            }
-        }
-        p
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
@@ -489,7 +455,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
             let after = get(next);
             let joined = have + (after & !FLAGS);
             if after & FREE != 0 && joined >= need {
-                self.unlink(next, after & !FLAGS);
+                self.unlink(next);
                 return self.carve(b, joined, need);
             }
             let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
@@ -513,7 +479,7 @@ impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
                 !b.is_null(),
                 "bitmap bit {i} is wrong"
             );
-            let mut prev = null_mut();
+            let mut prev = head_mark(i);
             while !b.is_null() {
                 // SAFETY: list nodes are free blocks (module invariants), and no call of ours
                 // runs concurrently (`&self`, not `Sync`).

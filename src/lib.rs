@@ -61,8 +61,8 @@
 //!
 //! Every allocator takes its memory from a [`MemoryGrower`]: [`WasmGrower`] (`memory.grow`) by
 //! default; `with_grower` plugs in another, which is how the crate's tests run the same code on
-//! the host under Miri. Memory fresh from the grower is zero, so `alloc_zeroed` does not write it
-//! where it can tell.
+//! the host under Miri. Memory fresh from the grower is zero, so the leaking allocators'
+//! `alloc_zeroed` does not write it.
 //!
 //! With the default grower every allocator uses only pages it grew itself, so it is sound next to
 //! any other allocator in the same module: wasi-libc's `malloc` (which std calls on WASI),
