@@ -1,16 +1,17 @@
 //! [`BinnedAllocator`]: segregated free lists found with a bitmap, boundary tags, O(1) `alloc`
 //! and `dealloc`.
 //!
-//! Memory is a sequence of blocks, each starting with a one-word header; a free block also keeps
-//! its size in its last word (the footer), so the block after it can find its start:
+//! Memory is a sequence of blocks, each starting with a one-word header and ending with a
+//! one-word footer that repeats its size, so the block after it can find its start:
 //!
 //! ```text
-//!         header                 payload (returned pointer, 2-word aligned)
-//!   used: [ size | prev_free ]   [ data ..................................... ]
-//!   free: [ size | prev_free | FREE ] [ next ][ prev ] ...........  [ size ]
-//!                                      links in its bin's list      footer
+//!         header          payload (returned pointer, 2-word aligned)
+//!   used: [ size ]        [ data ............................... ]  [ size ]
+//!   free: [ size | FREE ] [ next ][ prev ] ........................  [ size ]
+//!                          links in its bin's list                   footer
 //!
 //!   region: [pad][ block ][ block ] ... [ block ][sentinel]    sentinel: size 0, used
+//!                                                              pad: 0, the footer of no block
 //! ```
 //!
 //! Sizes are multiples of two words (`G`) and at least `MIN` = 4 words, so every block can be
@@ -21,8 +22,9 @@
 //!   is set iff that list is not empty; lists are doubly linked through `next` and `prev`: the
 //!   last block's `next` is null, the first block's `prev` is the odd number `2i + 1` (the bin's
 //!   mark); no pointer into the allocator itself is stored in memory, so it may be moved;
-//! - a block's `PREV_FREE` bit is set iff the block before it is free, and a free block's footer
-//!   holds its size;
+//! - every block's footer holds its size, used or free, so `dealloc` finds the block before it
+//!   and reads its `FREE` bit there (a pad word of 0 leads back to the block itself, which is not
+//!   free); whether a block is free is written in its own header only;
 //! - no two free blocks are adjacent (they are merged when freed);
 //! - every region ends with a sentinel header (size 0, used); `top` is the end of the last region
 //!   grown; a new region that starts at `top` continues the last one: the old sentinel becomes a
@@ -37,7 +39,7 @@
 //! (on wasm32; 1.25 MiB with 64-bit words). `alloc` takes the head of the request's own bin if it
 //! fits, else the head of the first non-empty bin whose blocks all fit (`trailing_zeros` of the
 //! masked bitmap), and releases the rest beyond the request; `dealloc` merges the block with free
-//! neighbours through the header bits and footers. Both O(1), but for a request for more than the
+//! neighbours through the headers and footers. Both O(1), but for a request for more than the
 //! last bin's smallest block: it takes the first block of the last bin that fits, looking at each
 //! (free blocks of 640 KiB and more: few, in memory of at most 4 GiB).
 
@@ -55,10 +57,8 @@ const W: usize = size_of::<usize>();
 const MIN: usize = 2 * G;
 /// Header bit: this block is free.
 const FREE: usize = 1;
-/// Header bit: the block before this one is free (its footer holds its size).
-const PREV_FREE: usize = 2;
 /// Header bits that are not the size.
-const FLAGS: usize = FREE | PREV_FREE;
+const FLAGS: usize = FREE;
 
 /// One bit per bin.
 type Bitmap = u64;
@@ -194,11 +194,11 @@ fn bin_up(size: usize) -> usize {
     bin_of_units(u + step - 1)
 }
 
-/// The block size for a payload of `size` bytes: one header word more, rounded to `G`, at least
-/// `MIN`. No overflow: `size <= isize::MAX`.
+/// The block size for a payload of `size` bytes: a header and a footer word more, rounded to
+/// `G`, at least `MIN`. No overflow: `size <= isize::MAX`.
 #[inline(always)]
 fn block_size(size: usize) -> usize {
-    ((size + W + G - 1) & !(G - 1)).max(MIN)
+    ((size + 2 * W + G - 1) & !(G - 1)).max(MIN)
 }
 
 /// The `prev` link of the first block of bin `i`: `2i + 1`, odd, so never a block's address
@@ -274,31 +274,30 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     ///
     /// # Safety
     ///
-    /// `b` is a block of `size` bytes, not in any list, whose header holds its `PREV_FREE` bit
-    /// and which is followed by a valid header (a block or the sentinel).
+    /// `b` is a block of `size` bytes, not in any list and not marked free, preceded by a
+    /// footer (or a region's zero pad word) and followed by a header (a block or the sentinel).
     #[cfg_attr(zepto_speed, inline(always))]
     #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn release(&self, mut b: *mut u8, mut size: usize) {
-        // SAFETY: the neighbours' headers and footer are valid by the module invariants.
+        // SAFETY: the neighbours' headers and the footer before `b` are valid by the module
+        // invariants. A region's first block has a zero pad word before it: `before` is 0 and
+        // `prev` is `b` itself, not marked free, so nothing is merged, without a branch.
         unsafe {
-            let header = get(b);
             let next = b.add(size);
             let after = get(next);
             if after & FREE != 0 {
                 self.unlink(next);
                 size += after & !FLAGS;
             }
-            if header & PREV_FREE != 0 {
-                let before = get(b.sub(W));
-                b = b.sub(before);
-                self.unlink(b);
+            let before = get(b.sub(W));
+            let prev = b.sub(before);
+            if get(prev) & FREE != 0 {
+                self.unlink(prev);
+                b = prev;
                 size += before;
             }
-            // The block before a free block is used: PREV_FREE stays clear.
             set(b, size | FREE);
             set(b.add(size - W), size);
-            let next = b.add(size);
-            set(next, get(next) | PREV_FREE);
             self.link(b, size);
         }
     }
@@ -308,22 +307,20 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     ///
     /// # Safety
     ///
-    /// `b` has a valid header (its `PREV_FREE` bit is kept), `have >= need`, both multiples of
-    /// `G`, and a valid header follows at `b + have`.
+    /// `b` is a block of `have` bytes whose footer holds `have`, `have >= need`, both multiples
+    /// of `G` and at least `MIN`, and a valid header follows at `b + have`.
     #[cfg_attr(zepto_speed, inline(always))]
     #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn carve(&self, b: *mut u8, have: usize, need: usize) -> *mut u8 {
         // SAFETY: as documented; the rest, when released, is a block of at least MIN bytes.
         unsafe {
-            let prev_free = get(b) & PREV_FREE;
             if have - need >= MIN {
-                set(b, need | prev_free);
+                set(b, need);
+                set(b.add(need - W), need);
                 set(b.add(need), have - need);
                 self.release(b.add(need), have - need);
             } else {
-                set(b, have | prev_free);
-                let next = b.add(have);
-                set(next, get(next) & !PREV_FREE);
+                set(b, have);
             }
             b.add(W)
         }
@@ -342,18 +339,18 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
         let top = self.top.get();
         // SAFETY: the region is ours, ends on a page boundary and starts on a multiple of G;
         // when it continues the last region, the old sentinel (at `top - W`) becomes the header
-        // of the new block, which keeps its PREV_FREE bit.
+        // of the new block, after the footer of the last block before it. Otherwise the new
+        // block follows the region's pad word, zero (the grower's promise), which `release`
+        // reads as "no block before".
         unsafe {
             let end = start.add(region.len());
-            // A fresh region's first header word is zero (the grower's promise), so reading the
-            // PREV_FREE bit there gives 0 without a branch: 17 bytes smaller in `binned` `full`.
             let b = if start == top {
                 top.sub(W)
             } else {
                 start.add(W)
             };
             let size = end.sub(W).addr() - b.addr();
-            set(b, size | (get(b) & PREV_FREE));
+            set(b, size);
             set(end.sub(W), 0);
             self.top.set(end);
             self.release(b, size);
@@ -422,11 +419,12 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                     let p = b.add(W + MIN).map_addr(|a| (a + align - 1) & !(align - 1));
                     let front = p.addr() - W - b.addr();
                     let aligned = b.add(front);
-                    set(aligned, have - front);
-                    set(b, front | (get(b) & PREV_FREE));
+                    have -= front;
+                    set(aligned, have);
+                    set(aligned.add(have - W), have);
+                    set(b, front);
                     self.release(b, front);
                     b = aligned;
-                    have -= front;
                 }
                 return self.carve(b, have, need);
             }
@@ -456,6 +454,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
             let joined = have + (after & !FLAGS);
             if after & FREE != 0 && joined >= need {
                 self.unlink(next);
+                set(b.add(joined - W), joined);
                 return self.carve(b, joined, need);
             }
             let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
@@ -496,7 +495,6 @@ impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
                     assert_eq!((addr + W) % G, 0, "block {addr:#x} misaligned");
                     assert_eq!(bin(size), i, "block {addr:#x} of {size} B in bin {i}");
                     assert_eq!(get(b.add(size - W)), size, "block {addr:#x}: footer");
-                    assert_ne!(get(b.add(size)) & PREV_FREE, 0, "block after {addr:#x}");
                     assert_eq!(b.add(2 * W).cast::<*mut u8>().read(), prev, "prev link");
                     blocks.push((addr, size));
                     prev = b;
@@ -518,7 +516,11 @@ impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
         // SAFETY: the caller's contract: `ptr` is a live payload, so its header precedes it.
         let header = unsafe { get(ptr.sub(W)) };
         assert_eq!(header & FREE, 0, "live block {:#x} marked free", ptr.addr());
-        (ptr.addr() - W, header & !FLAGS)
+        let size = header & !FLAGS;
+        // SAFETY: as above; the block's footer is its last word.
+        let footer = unsafe { get(ptr.add(size - 2 * W)) };
+        assert_eq!(footer, size, "live block {:#x}: footer", ptr.addr());
+        (ptr.addr() - W, size)
     }
 
     fn region_overhead(&self) -> (usize, usize) {

@@ -135,8 +135,11 @@ fn binned_allocator_recovers_after_frees() {
     let small = layout(40, 8);
     let blocks = exhaust(&alloc, small);
     assert_eq!(grower.pages(), 4, "it grew to the limit");
-    // Three contiguous pages, less the pad and sentinel words, in blocks of 48 bytes + a header.
-    assert_eq!(blocks.len(), (3 * PAGE_SIZE - 16) / 48);
+    // Three contiguous pages, less the pad and sentinel words, in blocks of 40 bytes plus a
+    // header and a footer word, rounded to two words.
+    let word = size_of::<usize>();
+    let block = (40 + 2 * word).next_multiple_of(2 * word);
+    assert_eq!(blocks.len(), (3 * PAGE_SIZE - 2 * word) / block);
     // SAFETY: non-zero sizes; `blocks[0]` is live with `small`.
     unsafe {
         assert!(alloc.alloc(small).is_null());
