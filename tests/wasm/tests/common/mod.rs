@@ -189,11 +189,11 @@ pub fn just_below_a_page_round() {
     assert_eq!(a[65_519], 3);
 }
 
-/// Memory held hostage (rlsf 0.2 was reported to grow 12 MiB here): allocate 8 MiB in blocks of `first` bytes,
-/// free them all, then 8 MiB in blocks of `second` bytes. The second phase may grow memory only as
-/// far as it needs on its own, its bytes plus a header word of 8 bytes per block (both sizes are
-/// multiples of 8, so that covers every allocator's header and rounding) and two pages; when the
-/// first phase grew more than that, the second must not grow at all.
+/// Memory held hostage (rlsf 0.2 was reported to grow 12 MiB here): allocate 8 MiB in blocks of
+/// `first` bytes, free them all, then 8 MiB in blocks of `second` bytes. The second phase may grow
+/// memory only as far as it needs on its own, its bytes plus 8 bytes per block (both sizes are
+/// multiples of 8, so that covers every allocator's header, footer and rounding) and two pages;
+/// when the first phase grew more than that, the second must not grow at all.
 pub fn phase_change(first: usize, second: usize) {
     const TOTAL: usize = 8 << 20;
     const PAGE: usize = 65_536;
