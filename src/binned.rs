@@ -181,11 +181,18 @@ fn bin(size: usize) -> usize {
 }
 
 /// The block size for a payload of `size` bytes: a header and a footer word more, rounded to
-/// `G`, at least `MIN`. No overflow: `size <= isize::MAX`.
+/// `G`. No overflow: `size <= isize::MAX`. At least `MIN` = `2 * W + G` because `size` is not 0:
+/// `GlobalAlloc` forbids zero-size layouts (a `max(MIN)` for them costs 21 bytes in `full`).
 #[inline(always)]
 fn block_size(size: usize) -> usize {
-    ((size + 2 * W + G - 1) & !(G - 1)).max(MIN)
+    debug_assert!(size > 0);
+    (size + 2 * W + G - 1) & !(G - 1)
 }
+
+const _: () = assert!(
+    2 * W + G == MIN,
+    "a one-byte payload takes a block of MIN bytes"
+);
 
 /// The `prev` link of the first block of bin `i`: `2i + 1`, odd, so never a block's address
 /// (headers sit at multiples of `W`). `unlink` reads the bin from it, so it needs neither the
@@ -446,23 +453,24 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
         unsafe {
             let b = ptr.sub(W);
             // A used block's header is its size alone.
-            let have = get(b);
-            if need <= have {
-                return self.carve(b, have, need);
-            }
-            let next = b.add(have);
-            let after = get(next);
-            let joined = have + (after & !FLAGS);
-            if after & FREE != 0 && joined >= need {
+            let mut have = get(b);
+            if need > have {
+                // Grow into the next block if it is free and large enough; else move.
+                let next = b.add(have);
+                let after = get(next);
+                have += after & !FLAGS;
+                if after & FREE == 0 || have < need {
+                    let new =
+                        self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
+                    if !new.is_null() {
+                        core::ptr::copy_nonoverlapping(ptr, new, layout.size());
+                        self.dealloc(ptr, layout);
+                    }
+                    return new;
+                }
                 self.unlink(next);
-                return self.carve(b, joined, need);
             }
-            let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
-            if !new.is_null() {
-                core::ptr::copy_nonoverlapping(ptr, new, layout.size());
-                self.dealloc(ptr, layout);
-            }
-            new
+            self.carve(b, have, need)
         }
     }
 }
