@@ -39,10 +39,10 @@
 //! a bin's sizes differ by at most 25%), the last bin, 63, holding every block from 640 KiB up
 //! (on wasm32; 1.25 MiB with 64-bit words). `alloc` takes the head of the request's own bin if it
 //! fits, else the head of the first non-empty bin above it, whose blocks all fit
-//! (`trailing_zeros` of the masked bitmap), and releases the rest beyond the request; `dealloc` merges the block with free
-//! neighbours through the headers and footers. Both O(1), but for a request for more than the
-//! last bin's smallest block: it takes the first block of the last bin that fits, looking at each
-//! (free blocks of 640 KiB and more: few, in memory of at most 4 GiB).
+//! (`trailing_zeros` of the masked bitmap), and releases the rest beyond the request; `dealloc`
+//! merges the block with free neighbours through the headers and footers. Both O(1), but for a
+//! request for more than the last bin's smallest block: it takes the first block of the last bin
+//! that fits, looking at each (free blocks of 640 KiB and more: few, in memory of at most 4 GiB).
 
 use crate::grower::MemoryGrower;
 use crate::layout_math::UNIT as G;
