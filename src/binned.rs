@@ -56,10 +56,8 @@ use core::ptr::null_mut;
 const W: usize = size_of::<usize>();
 /// The smallest block: header, two links and footer.
 const MIN: usize = 2 * G;
-/// Header bit: this block is free.
+/// Header bit: this block is free (the only flag: sizes are multiples of `G`).
 const FREE: usize = 1;
-/// Header bits that are not the size.
-const FLAGS: usize = FREE;
 
 /// One bit per bin.
 type Bitmap = u64;
@@ -289,7 +287,7 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
             let after = get(next);
             if after & FREE != 0 {
                 self.unlink(next);
-                size += after & !FLAGS;
+                size += after & !FREE;
             }
             let before = get(b.sub(W));
             let prev = b.sub(before);
@@ -401,7 +399,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
             // SAFETY: list heads and their links are free blocks; a block taken out of its list
             // is ours until `carve` hands it out or `release` returns it.
             unsafe {
-                let mut b = if !own.is_null() && get(own) & !FLAGS >= search {
+                let mut b = if !own.is_null() && get(own) & !FREE >= search {
                     own
                 } else {
                     self.head(if above != 0 {
@@ -411,7 +409,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                     })
                     .get()
                 };
-                while !b.is_null() && get(b) & !FLAGS < search {
+                while !b.is_null() && get(b) & !FREE < search {
                     b = b.add(W).cast::<*mut u8>().read();
                 }
                 if b.is_null() {
@@ -420,7 +418,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                     }
                     continue;
                 }
-                let have = get(b) & !FLAGS;
+                let have = get(b) & !FREE;
                 self.unlink(b);
                 if align > G {
                     // The aligned payload, at least MIN past the block's start: the front becomes
@@ -461,7 +459,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                 // Grow into the next block if it is free and large enough; else move.
                 let next = b.add(have);
                 let after = get(next);
-                have += after & !FLAGS;
+                have += after & !FREE;
                 if after & FREE == 0 || have < need {
                     let new =
                         self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
@@ -495,13 +493,9 @@ impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
                 // runs concurrently (`&self`, not `Sync`).
                 unsafe {
                     let header = get(b);
-                    let size = header & !FLAGS;
+                    let size = header & !FREE;
                     let addr = b.addr();
-                    assert_eq!(
-                        header & FLAGS,
-                        FREE,
-                        "block {addr:#x} in bin {i}: bad flags"
-                    );
+                    assert_eq!(header & FREE, FREE, "block {addr:#x} in bin {i}: bad flags");
                     assert!(size >= MIN && size % G == 0, "block {addr:#x}: size {size}");
                     assert_eq!((addr + W) % G, 0, "block {addr:#x} misaligned");
                     assert_eq!(bin(size), i, "block {addr:#x} of {size} B in bin {i}");
@@ -527,7 +521,7 @@ impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
         // SAFETY: the caller's contract: `ptr` is a live payload, so its header precedes it.
         let header = unsafe { get(ptr.sub(W)) };
         assert_eq!(header & FREE, 0, "live block {:#x} marked free", ptr.addr());
-        let size = header & !FLAGS;
+        let size = header & !FREE;
         // SAFETY: as above; the block's footer is its last word.
         let footer = unsafe { get(ptr.add(size - 2 * W)) };
         assert_eq!(footer, size, "live block {:#x}: footer", ptr.addr());
