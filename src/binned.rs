@@ -2,16 +2,17 @@
 //! and `dealloc`.
 //!
 //! Memory is a sequence of blocks, each starting with a one-word header and ending with a
-//! one-word footer that repeats its size, so the block after it can find its start:
+//! one-word footer that repeats it, so the block after it can see whether it is free and find
+//! its start:
 //!
 //! ```text
 //!         header          payload (returned pointer, 2-word aligned)
 //!   used: [ size ]        [ data ............................... ]  [ size ]
-//!   free: [ size | FREE ] [ next ][ prev ] ........................  [ size ]
+//!   free: [ size | FREE ] [ next ][ prev ] ........................  [ size | FREE ]
 //!                          links in its bin's list                   footer
 //!
 //!   region: [pad][ block ][ block ] ... [ block ][sentinel]    sentinel: size 0, used
-//!                                                              pad: 0, the footer of no block
+//!                                                              pad: 0, reads as a used footer
 //! ```
 //!
 //! Sizes are multiples of two words (`G`) and at least `MIN` = 4 words, so every block can be
@@ -22,10 +23,11 @@
 //!   is set iff that list is not empty; lists are doubly linked through `next` and `prev`: the
 //!   last block's `next` is null, the first block's `prev` is the odd number `2i + 1` (the bin's
 //!   mark); no pointer into the allocator itself is stored in memory, so it may be moved;
-//! - every block's footer holds its size, used or free, so `dealloc` finds the block before it
-//!   and reads its `FREE` bit there (a pad word of 0 leads back to the block itself, which is not
-//!   free); whether a block is free is written in its own header only, and a used block's header
-//!   is its size alone;
+//! - a block's footer equals its header while the block is in a list, and holds its size alone
+//!   once it is handed out, so `dealloc` learns from the word before a block's header whether
+//!   the block before is free, and where it starts, without reading that block's header (the
+//!   zero pad word in front of a region reads as a used block); a used block's header is its
+//!   size alone;
 //! - no two free blocks are adjacent (they are merged when freed);
 //! - every region ends with a sentinel header (size 0, used); `top` is the end of the last region
 //!   grown; a new region that starts at `top` continues the last one: the old sentinel becomes a
@@ -273,15 +275,14 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     /// # Safety
     ///
     /// `b` is a block of `size` bytes, not in any list, preceded by a footer (or a region's zero
-    /// pad word) and followed by a header (a block or the sentinel). `b`'s own header and footer
-    /// are written here; the header is read only after a zero pad word, and must then not be
-    /// marked free.
+    /// pad word) and followed by a header (a block or the sentinel). Nothing of `b` is read: its
+    /// header and footer are written here.
     #[cfg_attr(zepto_speed, inline(always))]
     #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn release(&self, mut b: *mut u8, mut size: usize) {
-        // SAFETY: the neighbours' headers and the footer before `b` are valid by the module
-        // invariants. A region's first block has a zero pad word before it: `before` is 0 and
-        // `prev` is `b` itself, not marked free, so nothing is merged, without a branch.
+        // SAFETY: the header after `b` and the footer before it are valid by the module
+        // invariants (a region's first block has a zero pad word before it, "not free"); a
+        // footer marked free is a free block's, which starts its size before `b`.
         unsafe {
             let next = b.add(size);
             let after = get(next);
@@ -290,14 +291,14 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
                 size += after & !FREE;
             }
             let before = get(b.sub(W));
-            let prev = b.sub(before);
-            if get(prev) & FREE != 0 {
+            if before & FREE != 0 {
+                let prev = b.sub(before ^ FREE);
                 self.unlink(prev);
                 b = prev;
-                size += before;
+                size += before ^ FREE;
             }
             set(b, size | FREE);
-            set(b.add(size - W), size);
+            set(b.add(size - W), size | FREE);
             self.link(b, size);
         }
     }
@@ -343,8 +344,7 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
         // when it continues the last region, the old sentinel (at `top - W`) becomes the header
         // of the new block, after the footer of the last block before it. Otherwise the new
         // block follows the region's pad word, zero (the grower's promise), which `release`
-        // reads as "no block before". Either way the new block's header is zero, "not free",
-        // as `release` wants it (it writes the header itself; not writing it here saves 7 bytes).
+        // reads as "no free block before". `release` writes the new block's header and footer.
         unsafe {
             let end = start.add(region.len());
             let b = if start == top {
@@ -427,8 +427,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                     let front = p.addr() - W - b.addr();
                     let aligned = b.add(front);
                     // Hand out the aligned block first: `release` then reads its header as
-                    // used. (It also reads the front's own header when the front starts a
-                    // region: `unlink` cleared its `FREE` bit.)
+                    // used.
                     let payload = self.carve(aligned, have - front, need);
                     self.release(b, front);
                     return payload;
@@ -499,7 +498,7 @@ impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
                     assert!(size >= MIN && size % G == 0, "block {addr:#x}: size {size}");
                     assert_eq!((addr + W) % G, 0, "block {addr:#x} misaligned");
                     assert_eq!(bin(size), i, "block {addr:#x} of {size} B in bin {i}");
-                    assert_eq!(get(b.add(size - W)), size, "block {addr:#x}: footer");
+                    assert_eq!(get(b.add(size - W)), header, "block {addr:#x}: footer");
                     assert_eq!(b.add(2 * W).cast::<*mut u8>().read(), prev, "prev link");
                     blocks.push((addr, size));
                     prev = b;
