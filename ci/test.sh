@@ -4,7 +4,9 @@
 #            wasm tests); rustdoc for wasm32 with warnings as errors
 #   host     the host suite: a million shadow-model operations per allocator, regressions,
 #            out-of-memory, threads, the fuzz body, doctests (README included), and the size
-#            gate's own tests, which run the gate and check the README's size table
+#            gate's own tests, which run the gate and check the README's size table; the binned
+#            allocator's shadow model again at opt-level "z" (it splits blocks another way at 2
+#            and 3)
 #   wasm     the tests in real wasm under Node (wasm-bindgen-test), one binary per allocator
 #   browser  the same wasm tests in headless Chromium (WebDriver)
 #   probes   every configuration's `full` probe, built optimised as the size gate builds it, for
@@ -66,6 +68,12 @@ for s in "${STEPS[@]}"; do
       ensure_twiggy
       step "host tests"
       cargo test --locked --workspace
+      # The host tests build the crate at opt-level 2, where BinnedAllocator splits a free block
+      # without relinking it when the rest stays in its bin; at "s" and "z" it does not. Its
+      # shadow model again, built at "z".
+      step "host tests: BinnedAllocator's shadow model built at opt-level \"z\""
+      CARGO_PROFILE_TEST_OPT_LEVEL=z cargo test --locked --package zepto_alloc --test shadow_model \
+        binned
       ;;
     wasm)
       ensure_toolchain
