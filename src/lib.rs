@@ -14,7 +14,7 @@
 //! | allocates a few large buffers, once | [`LeakingPageAllocator`](struct@LeakingPageAllocator) | O(1), whole pages | no |
 //! | allocates a bounded total | [`LeakingAllocator`] | O(1) bump pointer | no |
 //! | frees, with few free blocks at a time | [`FreeListAllocator`] | O(free blocks) | yes, merging neighbours |
-//! | frees a lot, with many blocks live | [`BinnedAllocator`] | O(1) | yes, merging neighbours |
+//! | frees a lot, with many blocks live | [`BinnedAllocator`] | O(1), but before growing memory | yes, merging neighbours |
 //!
 //! What each costs, in bytes of code it adds to a module that uses every entry point (`alloc`,
 //! `alloc_zeroed`, `realloc`, `dealloc`) with run-time layouts, built with opt-level "z", fat LTO
