@@ -41,7 +41,8 @@
 //! a bin's sizes differ by at most 25%), the last bin, 63, holding every block from 640 KiB up
 //! (on wasm32; 1.25 MiB with 64-bit words). `alloc` takes the head of the request's own bin if it
 //! fits, else the head of the first non-empty bin above it, whose blocks all fit
-//! (`trailing_zeros` of the masked bitmap), and releases the rest beyond the request (built with
+//! (`trailing_zeros` of the masked bitmap), and releases the rest beyond the request unless it is
+//! less than an eighth of the request (plus `MIN`), which stays in the block (built with
 //! opt-level 2 or 3, a rest that stays in the block's bin takes its place in the list); `dealloc`
 //! merges the block with free neighbours through the headers and footers. Both O(1), but for a
 //! request that neither its own bin's head nor any bin above can serve: it takes the first block
@@ -375,8 +376,17 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     }
 
     /// Hands out the first `need` bytes of the block `b` of `have` bytes (not in any list),
-    /// releasing the rest when it can make a block, and writes the header and footer of what it
-    /// hands out. Returns the payload.
+    /// releasing the rest when it is at least `MIN` plus an eighth of `need`, and writes the
+    /// header and footer of what it hands out. Returns the payload.
+    ///
+    /// A smaller rest stays in the block handed out. Splitting off every rest that can make a
+    /// block (at least `MIN`) measured slower and took more memory (why is not measured). Keeping
+    /// rests below an eighth measured, at opt-level "z" against splitting them, 1.12x against
+    /// 1.05x dlmalloc's speed on the churn at N = 10,000 with heap efficiency 78% against 73%
+    /// (dlmalloc 76%), and heap efficiency never more than 6% below dlmalloc's over 31 churn,
+    /// realloc-heavy and trace workloads (was 10%). Keeping rests below a quarter measured as
+    /// fast, but 64% against 67% on the trace replay and 65% against 70% on realloc-heavy. 6
+    /// bytes in `full`.
     ///
     /// # Safety
     ///
@@ -386,7 +396,11 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     #[cfg_attr(zepto_speed, inline(always))]
     #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn carve(&self, b: *mut u8, have: usize, need: usize) -> *mut u8 {
-        let keep = if have - need >= MIN { need } else { have };
+        let keep = if have - need >= MIN + (need >> 3) {
+            need
+        } else {
+            have
+        };
         // SAFETY: as documented; the rest, when released, is a block of at least MIN bytes,
         // preceded by the footer written here and followed by the header after `b`. `release`
         // writes the rest's header itself.

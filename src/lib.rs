@@ -27,7 +27,7 @@
 //! | `LeakingPageAllocator` | 119 |
 //! | `AssumeSingleThreaded<LeakingAllocator>` | 179 |
 //! | `AssumeSingleThreaded<FreeListAllocator>` | 440 |
-//! | `AssumeSingleThreaded<BinnedAllocator>` | 975 |
+//! | `AssumeSingleThreaded<BinnedAllocator>` | 981 |
 //! | `lol_alloc AssumeSingleThreaded<FreeListAllocator>` | 575 |
 //! | `talc 5.1.1 WasmDynamicTalc` | 1608 |
 //! | `rlsf 0.2.3 SmallGlobalTlsf` | 1143 |
