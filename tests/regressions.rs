@@ -228,7 +228,8 @@ fn binned_takes_a_block_of_its_own_class_that_fits_before_growing() {
         // Use up the rest of the region, so that no larger free block is left.
         let rest = alloc.free_blocks();
         assert_eq!(rest.len(), 1, "one free block after the four: {rest:?}");
-        let tail = alloc.alloc(layout(rest[0].1 - 2 * word, 8));
+        let tail_layout = layout(rest[0].1 - 2 * word, 8);
+        let tail = alloc.alloc(tail_layout);
         assert!(alloc.free_blocks().is_empty());
         // Free the larger first: the smaller is the class's first block, and does not fit.
         alloc.dealloc(large, layout(5_000, 8));
@@ -245,7 +246,7 @@ fn binned_takes_a_block_of_its_own_class_that_fits_before_growing() {
         for (ptr, size) in [(p, 4_800), (keep_a, 16), (keep_b, 16)] {
             alloc.dealloc(ptr, layout(size, 8));
         }
-        alloc.dealloc(tail, layout(rest[0].1 - 2 * word, 8));
+        alloc.dealloc(tail, tail_layout);
         assert_eq!(alloc.free_blocks().len(), 1, "everything merged again");
     }
 }
