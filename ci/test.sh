@@ -12,8 +12,9 @@
 #   probes   every configuration's `full` probe, built optimised as the size gate builds it, for
 #            wasm32-unknown-unknown and wasm32v1-none (no_std), driven from Node (no wasm-bindgen)
 #   threads  LockedAllocator shared by four real wasm threads (wasm32-wasip1-threads, Node
-#            worker_threads); without the lock the same test must fail; AssumeSingleThreaded must
-#            not compile there
+#            worker_threads); without the lock the same test must fail; again with every thread's
+#            view of memory kept stale (V8 --no-wasm-stack-checks; see src/memory_view.rs);
+#            AssumeSingleThreaded must not compile there
 #   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
 #            wasi-libc's malloc, under Node's WASI
 #   miri     the same randomized body and the other host tests under Miri
@@ -114,6 +115,10 @@ for s in "${STEPS[@]}"; do
       dir=target/wasm32-wasip1-threads/debug
       node tests/wasi-threads/run.mjs "$dir/leak_locked.wasm" "$dir/free_locked.wasm" \
         "$dir/binned_locked.wasm" --expect-failure "$dir/free_unlocked.wasm"
+      step "The same, with every thread's view of memory kept stale (V8 --no-wasm-stack-checks)"
+      node --no-wasm-stack-checks tests/wasi-threads/stale-view.mjs
+      node tests/wasi-threads/run.mjs --stale-views "$dir/leak_locked.wasm" \
+        "$dir/free_locked.wasm" "$dir/binned_locked.wasm"
       step "AssumeSingleThreaded is refused at compile time in a build with threads"
       if refused="$(cargo build --locked --quiet --package zepto_alloc_wasi_threads_tests \
         --target wasm32-wasip1-threads --profile test --bin refused --features refused 2>&1)"; then

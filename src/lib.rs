@@ -98,6 +98,7 @@ mod layout_math;
 mod leaking;
 mod leaking_page;
 mod locked;
+mod memory_view;
 mod single_threaded;
 mod wasm_grower;
 

@@ -2,11 +2,14 @@
 //!
 //! `locked` is true exactly while one thread is inside a call on `inner`. Taking the lock is an
 //! `Acquire` swap, releasing it a `Release` store, so each call sees everything the previous one
-//! wrote to the allocator's state and its free memory.
+//! wrote to the allocator's state and its free memory. In builds with threads, `view` also makes
+//! the thread inside see all of the memory the allocator holds (see [`MemoryView`]).
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
+
+use crate::memory_view::MemoryView;
 
 /// Makes any allocator [`Sync`] with a spin lock: one thread at a time runs inside it.
 ///
@@ -14,6 +17,14 @@ use core::sync::atomic::{AtomicBool, Ordering};
 /// works on the browser's main thread, which may not block. Allocator calls are short, so the
 /// wait is short. Without `atomics` the atomic operations compile to plain loads and stores, but
 /// [`AssumeSingleThreaded`](crate::AssumeSingleThreaded) is smaller there.
+///
+/// In builds with threads it also works around an engine defect: V8 (Node 20) may let a thread
+/// keep an old view of the shared memory for a moment after another thread grew it, so that its
+/// `memory.fill` and `memory.copy` trap on the new pages. A thread inside the lock first brings
+/// its view up to all the memory the allocator holds (a `memory.size` and a compare; a
+/// `memory.grow(0)` when the view was stale), so `alloc_zeroed`, `realloc` and the calling
+/// thread's own copies into the block it got are safe. A block handed to *another* thread is not
+/// covered: see the README's "Threads on V8".
 ///
 /// ```no_run
 /// use zepto_alloc::{FreeListAllocator, LockedAllocator};
@@ -25,6 +36,8 @@ use core::sync::atomic::{AtomicBool, Ordering};
 /// ```
 pub struct LockedAllocator<T> {
     locked: AtomicBool,
+    /// Threads builds only (elsewhere an empty type): the memory a thread inside must see.
+    view: MemoryView,
     inner: UnsafeCell<T>,
 }
 
@@ -34,6 +47,7 @@ impl<T> LockedAllocator<T> {
     pub const fn new(inner: T) -> Self {
         Self {
             locked: AtomicBool::new(false),
+            view: MemoryView::new(),
             inner: UnsafeCell::new(inner),
         }
     }
@@ -44,7 +58,8 @@ impl<T> LockedAllocator<T> {
     #[inline(always)]
     pub(crate) fn with_lock<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         self.lock();
-        let _unlock = Unlock(&self.locked);
+        let _unlock = Unlock(self);
+        self.view.catch_up();
         // SAFETY: `lock` returned, so this thread set `locked` and no other thread is inside `f`
         // until `_unlock` drops; the Acquire/Release pair orders their accesses.
         f(unsafe { &*self.inner.get() })
@@ -61,9 +76,9 @@ impl<T> LockedAllocator<T> {
 }
 
 /// Releases the lock when dropped: at the end of `with_lock`, or while unwinding out of it.
-struct Unlock<'a>(&'a AtomicBool);
+struct Unlock<'a, T>(&'a LockedAllocator<T>);
 
-impl Drop for Unlock<'_> {
+impl<T> Drop for Unlock<'_, T> {
     /// Inlined, store and all. An out-of-line `drop` would take `&mut self`, the guard's address,
     /// and put it on the stack in every entry point (34 to 59 bytes per configuration). An
     /// out-of-line `unlock` function saved 9 to 28 bytes, but with it rustc 1.95 compiled
@@ -71,7 +86,8 @@ impl Drop for Unlock<'_> {
     /// optimised build: found by driving the size gate's modules from Node (`ci/test.sh probes`).
     #[inline(always)]
     fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
+        self.0.view.record();
+        self.0.locked.store(false, Ordering::Release);
     }
 }
 

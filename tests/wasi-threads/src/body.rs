@@ -2,6 +2,8 @@
 
 use std::alloc::{Layout, alloc, alloc_zeroed, dealloc, realloc};
 
+use zepto_alloc::PAGE_SIZE;
+
 /// Threads sharing the allocator.
 const THREADS: u32 = 4;
 /// Allocator calls per thread and round.
@@ -136,21 +138,54 @@ fn round(round: u32, slots: usize) {
     }
 }
 
-pub(crate) fn run(frees: bool) {
-    let pages = || core::arch::wasm32::memory_size(0);
-    round(0, 64);
-    let after_first = pages();
-    // The second round has half the first one's live blocks: the threads interleave differently
-    // every run, and a live set of the same size could peak a little higher by chance; half of it
-    // must fit in the memory the first round freed, whatever the interleaving.
-    round(1, 32);
-    if frees {
-        assert_eq!(pages(), after_first, "memory grew in the second round");
+/// After a round, with every block freed: the main thread must get 4 KiB blocks adding up to 90%
+/// of the memory the allocator holds, less a block per region (the tail of each region may be too
+/// short for one), without the allocator growing. Freed memory that was lost, or left unmerged in
+/// pieces, fails it, whatever the interleaving of the round before. Returns how many blocks fit
+/// before the allocator grew, as a share of what it held (for the report).
+fn nothing_lost(round: u32) -> f64 {
+    const BLOCK: usize = 4096;
+    let layout = Layout::from_size_align(BLOCK, 16).unwrap();
+    // The list of blocks, allocated before the count is read (it may grow memory itself).
+    let mut blocks = Vec::with_capacity((crate::grown().0 + 1) * PAGE_SIZE / BLOCK);
+    let (pages, regions) = crate::grown();
+    let held = pages * PAGE_SIZE;
+    let want = (held / 10 * 9 / BLOCK).saturating_sub(regions);
+    while crate::grown().0 == pages && blocks.len() < blocks.capacity() {
+        // SAFETY: non-zero size.
+        let ptr = unsafe { alloc(layout) };
+        assert!(!ptr.is_null(), "out of memory");
+        blocks.push(ptr);
     }
-    println!(
-        "{} threads x {OPS} calls x 2 rounds, {} pages after the first round, {} after the second",
-        THREADS,
-        after_first,
-        pages()
+    let fitted = blocks.len() - usize::from(crate::grown().0 != pages);
+    assert!(
+        fitted >= want,
+        "after round {round}: {fitted} blocks of 4 KiB fitted in the {held} bytes ({regions} \
+         regions) the allocator holds with everything freed, {want} must: freed memory was lost \
+         or left unmerged"
     );
+    for ptr in blocks {
+        // SAFETY: a live block with its layout.
+        unsafe { dealloc(ptr, layout) };
+    }
+    (fitted * BLOCK) as f64 / held as f64
+}
+
+pub(crate) fn run(frees: bool) {
+    round(0, 64);
+    let filled = [frees.then(|| nothing_lost(0)), None];
+    round(1, 32);
+    let filled = [filled[0], frees.then(|| nothing_lost(1))];
+    let (pages, regions) = crate::grown();
+    print!(
+        "{THREADS} threads x {OPS} calls x 2 rounds; the allocator grew {pages} pages in {regions} regions"
+    );
+    match filled {
+        [Some(a), Some(b)] => println!(
+            "; with everything freed, 4 KiB blocks filled {:.0}% and {:.0}% of it before it grew",
+            a * 100.0,
+            b * 100.0
+        ),
+        _ => println!(),
+    }
 }

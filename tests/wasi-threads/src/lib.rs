@@ -3,8 +3,11 @@
 //! random `alloc`, `alloc_zeroed`, `realloc` and `dealloc` calls and writes a pattern of its own
 //! (thread, block, offset) into every block, which it checks before every `realloc` and
 //! `dealloc`: a block handed to two threads at once, or an update torn by a race, shows as a
-//! changed byte. For the freeing allocators, a second round, after every thread has freed
-//! everything, must not grow memory.
+//! changed byte. The threads run two rounds, and after each, when every thread has freed
+//! everything, the freeing allocators must give the main thread 90% of all the memory they hold
+//! in 4 KiB blocks without growing: memory freed by racing threads is neither lost nor left
+//! unmerged. The allocators grow through [`CountingGrower`], so the test knows exactly what they
+//! hold, whatever wasi-libc's `malloc` does with memory alongside.
 //!
 //! Built for `wasm32-wasip1-threads`; `run.mjs` is the host (it implements `wasi.thread-spawn`
 //! with Node worker threads). A program fails by panicking, which aborts: a trap.
@@ -50,5 +53,29 @@ unsafe impl<T: core::alloc::GlobalAlloc> core::alloc::GlobalAlloc for NoLock<T> 
     ) -> *mut u8 {
         // SAFETY: forwarded contract.
         unsafe { self.0.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// [`WasmGrower`](zepto_alloc::WasmGrower), counting the pages and regions it has handed out.
+#[derive(Clone, Copy, Debug)]
+pub struct CountingGrower;
+
+static PAGES: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+static REGIONS: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// Pages and regions [`CountingGrower`] has handed out so far.
+pub fn grown() -> (usize, usize) {
+    use core::sync::atomic::Ordering::SeqCst;
+    (PAGES.load(SeqCst), REGIONS.load(SeqCst))
+}
+
+// SAFETY: forwards to `WasmGrower`, which upholds the contract; counting changes nothing of it.
+unsafe impl zepto_alloc::MemoryGrower for CountingGrower {
+    fn grow(&self, pages: usize) -> Option<*mut u8> {
+        use core::sync::atomic::Ordering::SeqCst;
+        let start = zepto_alloc::WasmGrower.grow(pages)?;
+        PAGES.fetch_add(pages, SeqCst);
+        REGIONS.fetch_add(1, SeqCst);
+        Some(start)
     }
 }
