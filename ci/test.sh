@@ -12,9 +12,10 @@
 #   probes   every configuration's `full` probe, built optimised as the size gate builds it, for
 #            wasm32-unknown-unknown and wasm32v1-none (no_std), driven from Node (no wasm-bindgen)
 #   threads  LockedAllocator shared by four real wasm threads (wasm32-wasip1-threads, Node
-#            worker_threads); without the lock the same test must fail; again with every thread's
-#            view of memory kept stale (V8 --no-wasm-stack-checks; see src/memory_view.rs);
-#            AssumeSingleThreaded must not compile there
+#            worker_threads, then headless Chromium's Web Workers); without the lock the same test
+#            must fail; again with every thread's view of memory kept stale (V8
+#            --no-wasm-stack-checks; see src/memory_view.rs); AssumeSingleThreaded must not
+#            compile there
 #   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
 #            wasi-libc's malloc, under Node's WASI
 #   miri     the same randomized body and the other host tests under Miri
@@ -118,6 +119,12 @@ for s in "${STEPS[@]}"; do
       step "The same, with every thread's view of memory kept stale (V8 --no-wasm-stack-checks)"
       node --no-wasm-stack-checks tests/wasi-threads/stale-view.mjs
       node tests/wasi-threads/run.mjs --stale-views "$dir/leak_locked.wasm" \
+        "$dir/free_locked.wasm" "$dir/binned_locked.wasm"
+      ensure_chromium
+      step "The same in headless Chromium (the programs' threads in Web Workers), also with stale views"
+      node tests/wasi-threads/browser.mjs --engine-check "$dir/leak_locked.wasm" \
+        "$dir/free_locked.wasm" "$dir/binned_locked.wasm" --expect-failure "$dir/free_unlocked.wasm"
+      node tests/wasi-threads/browser.mjs --stale-views --engine-check "$dir/leak_locked.wasm" \
         "$dir/free_locked.wasm" "$dir/binned_locked.wasm"
       step "AssumeSingleThreaded is refused at compile time in a build with threads"
       if refused="$(cargo build --locked --quiet --package zepto_alloc_wasi_threads_tests \

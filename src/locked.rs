@@ -18,7 +18,7 @@ use crate::memory_view::MemoryView;
 /// wait is short. Without `atomics` the atomic operations compile to plain loads and stores, but
 /// [`AssumeSingleThreaded`](crate::AssumeSingleThreaded) is smaller there.
 ///
-/// In builds with threads it also works around an engine defect: V8 (Node 20) may let a thread
+/// In builds with threads it also works around an engine defect: V8 (Node 20, Chromium 156) may let a thread
 /// keep an old view of the shared memory for a moment after another thread grew it, so that its
 /// `memory.fill` and `memory.copy` trap on the new pages. A thread inside the lock first brings
 /// its view up to all the memory the allocator holds (a `memory.size` and a compare; a

@@ -2,8 +2,8 @@
 //! memory `LockedAllocator` hands out, for engines that update that view late (V8).
 //!
 //! In threaded wasm every thread runs its own instance over one shared memory. When one thread
-//! runs `memory.grow`, V8 (Node 20 and the Chrome of the same V8; found by `ci/test.sh threads`)
-//! tells the other instances with an interrupt, which each handles at its next stack check. Until
+//! runs `memory.grow`, V8 (Node 20, Chromium 156; found by `ci/test.sh threads`) tells the
+//! other instances with an interrupt, which each handles at its next stack check. Until
 //! then, that instance's `memory.size` is the old one, and so is the bound that its `memory.fill`
 //! and `memory.copy` check, although plain loads and stores already work. The WebAssembly threads
 //! specification makes a grow that happened before an access visible to it, and our lock gives
@@ -18,8 +18,11 @@
 //!                                      since B's memory.size still says 256
 //! ```
 //!
-//! (`tests/wasi-threads/stale-view.mjs` shows it with no allocator: a thread that learns of a
-//! grow through an atomic load traps in `memory.fill`, and `memory.size` reports the old size.)
+//! (`tests/wasi-threads/browser/stale-view-module.mjs` shows it with no allocator, in Node and in
+//! Chromium: a thread that learns of a grow through an atomic load traps in `memory.fill`. In
+//! Node its `memory.size` was seen to report the old size then; in both engines the threads test
+//! under stale views fails without the refresh below, which keys on `memory.size`, and passes
+//! with it.)
 //!
 //! The fix, under the lock: `pages` is `memory.size` as the last thread to leave the lock saw it,
 //! which covers every page the inner allocator has grown. A thread entering the lock whose own
