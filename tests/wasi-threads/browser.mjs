@@ -72,18 +72,22 @@ const chromeArgs = ['--headless=new', '--no-sandbox', ...(staleViews ? ['--js-fl
 /// the time limit passes), with the outcome apart.
 async function run(page) {
   const started = Date.now();
-  const { sessionId } = await webdriver('POST', '/session', {
+  const session = await webdriver('POST', '/session', {
     capabilities: { alwaysMatch: { 'goog:chromeOptions': { args: chromeArgs } } },
   });
+  const { sessionId } = session;
+  if (!sessionId) throw new Error(`chromedriver could not start Chromium: ${session.message ?? JSON.stringify(session)}`);
   let text = '';
   try {
     await webdriver('POST', `/session/${sessionId}/url`, { url: `${site}/${page}` });
     while (!/^RESULT /m.test(text) && Date.now() - started < TIME_LIMIT_MS) {
       await new Promise((r) => setTimeout(r, 200));
-      text = await webdriver('POST', `/session/${sessionId}/execute/sync`, {
+      const value = await webdriver('POST', `/session/${sessionId}/execute/sync`, {
         script: 'return document.getElementById("out").textContent',
         args: [],
       });
+      // A string, or an error object when the page is gone (then wait for the time limit).
+      if (typeof value === 'string') text = value;
     }
   } finally {
     await webdriver('DELETE', `/session/${sessionId}`);

@@ -173,15 +173,15 @@ fn nothing_lost(round: u32) -> f64 {
 
 pub(crate) fn run(frees: bool) {
     round(0, 64);
-    let filled = [frees.then(|| nothing_lost(0)), None];
+    let first = frees.then(|| nothing_lost(0));
     round(1, 32);
-    let filled = [filled[0], frees.then(|| nothing_lost(1))];
+    let second = frees.then(|| nothing_lost(1));
     let (pages, regions) = crate::grown();
     print!(
         "{THREADS} threads x {OPS} calls x 2 rounds; the allocator grew {pages} pages in {regions} regions"
     );
-    match filled {
-        [Some(a), Some(b)] => println!(
+    match (first, second) {
+        (Some(a), Some(b)) => println!(
             "; with everything freed, 4 KiB blocks filled {:.0}% and {:.0}% of it before it grew",
             a * 100.0,
             b * 100.0
