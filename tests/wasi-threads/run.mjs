@@ -1,9 +1,8 @@
 // A small wasm32-wasip1-threads host for Node: each program runs in a child process (so that a
 // hang or a trap in any thread ends it, with a time limit), its threads in worker_threads over
 // one shared WebAssembly.Memory. It implements the few WASI calls these programs import
-// (fd_write, proc_exit, clock_time_get, sched_yield, environ_*) and `wasi.thread-spawn`, which
-// starts a worker that instantiates the same module on the same memory and calls
-// `wasi_thread_start(tid, arg)`.
+// (browser/wasi.mjs, shared with the browser host) and `wasi.thread-spawn`, which starts a worker
+// that instantiates the same module on the same memory and calls `wasi_thread_start(tid, arg)`.
 //
 // Usage: node run.mjs [--stale-views] PROGRAM.wasm... [--expect-failure PROGRAM.wasm...]
 // `--stale-views` runs each program under V8's `--no-wasm-stack-checks`: a thread then never
@@ -17,6 +16,7 @@ import { readFileSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { Exit, wasiImports } from './browser/wasi.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 // Must match build.rs: the programs import a shared memory of 16 MiB, at most 1 GiB.
@@ -24,63 +24,16 @@ const INITIAL_PAGES = 256;
 const MAXIMUM_PAGES = 16384;
 const TIME_LIMIT_MS = 300_000;
 
-class Exit extends Error {
-  constructor(code) {
-    super(`exit ${code}`);
-    this.code = code;
-  }
-}
-
 /// The imports for one instance (the main thread's or a worker's) over `memory`.
 function imports(memory, module, counter) {
-  const view = () => new DataView(memory.buffer);
-  const ENOSYS = 52;
-  return {
-    env: { memory },
-    wasi_snapshot_preview1: {
-      fd_write(fd, iovs, iovsLen, written) {
-        const bytes = new Uint8Array(memory.buffer);
-        let total = 0;
-        for (let i = 0; i < iovsLen; i++) {
-          const ptr = view().getUint32(iovs + 8 * i, true);
-          const len = view().getUint32(iovs + 8 * i + 4, true);
-          // Copy out of the shared buffer: fs cannot write from a SharedArrayBuffer view.
-          writeSync(fd === 1 ? 1 : 2, Buffer.from(bytes.slice(ptr, ptr + len)));
-          total += len;
-        }
-        view().setUint32(written, total, true);
-        return 0;
-      },
-      proc_exit(code) {
-        throw new Exit(code);
-      },
-      clock_time_get(_id, _precision, out) {
-        view().setBigUint64(out, process.hrtime.bigint(), true);
-        return 0;
-      },
-      sched_yield() {
-        return 0;
-      },
-      environ_sizes_get(count, size) {
-        view().setUint32(count, 0, true);
-        view().setUint32(size, 0, true);
-        return 0;
-      },
-      environ_get() {
-        return 0;
-      },
+  return wasiImports(memory, counter, {
+    write: (fd, bytes) => writeSync(fd === 1 ? 1 : 2, bytes),
+    nanoseconds: () => process.hrtime.bigint(),
+    spawn(tid, arg) {
+      const worker = new Worker(SELF, { workerData: { module, memory, counter, tid, arg } });
+      worker.unref();
     },
-    wasi: {
-      'thread-spawn'(arg) {
-        const tid = Atomics.add(counter, 0, 1) + 1;
-        const worker = new Worker(SELF, { workerData: { module, memory, counter, tid, arg } });
-        worker.unref();
-        return tid;
-      },
-    },
-    // Anything else the module might import fails loudly.
-    _unused: ENOSYS,
-  };
+  });
 }
 
 /// A trap or an unexpected error in any thread ends the whole program: a thread that traps
