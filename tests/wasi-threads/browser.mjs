@@ -14,17 +14,14 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from './cli.mjs';
 
 const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'browser');
 const TIME_LIMIT_MS = Number(process.env.TIME_LIMIT_MS || 300_000);
 
-let args = process.argv.slice(2);
-const flag = (name) => args.includes(name) && Boolean((args = args.filter((a) => a !== name)));
-const staleViews = flag('--stale-views');
-const engineCheck = flag('--engine-check');
-const split = args.indexOf('--expect-failure');
-const pass = split < 0 ? args : args.slice(0, split);
-const fail = split < 0 ? [] : args.slice(split + 1);
+const { flags, pass, fail } = parseArgs(process.argv.slice(2), ['--stale-views', '--engine-check']);
+const staleViews = flags['--stale-views'];
+const engineCheck = flags['--engine-check'];
 const programs = new Map([...pass, ...fail].map((path) => [basename(path), path]));
 
 // The page, its host and the programs, with cross-origin isolation.

@@ -17,6 +17,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { Exit, wasiImports } from './browser/wasi.mjs';
+import { parseArgs } from './cli.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 // Must match build.rs: the programs import a shared memory of 16 MiB, at most 1 GiB.
@@ -67,13 +68,9 @@ if (!isMainThread) {
   }
   process.exit(code);
 } else {
-  let args = process.argv.slice(2);
-  const staleViews = args[0] === '--stale-views';
-  if (staleViews) args = args.slice(1);
+  const { flags, pass, fail } = parseArgs(process.argv.slice(2), ['--stale-views']);
+  const staleViews = flags['--stale-views'];
   const v8Flags = staleViews ? ['--no-wasm-stack-checks'] : [];
-  const split = args.indexOf('--expect-failure');
-  const pass = split < 0 ? args : args.slice(0, split);
-  const fail = split < 0 ? [] : args.slice(split + 1);
   let passed = 0;
   let failed = 0;
   for (const [path, expectFailure] of [...pass.map((p) => [p, false]), ...fail.map((p) => [p, true])]) {

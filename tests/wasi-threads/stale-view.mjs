@@ -5,19 +5,15 @@
 // 0) if the engine shows no stale view at all.
 import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { newMemory, runTrials, serve, verdict } from './browser/stale-view-module.mjs';
+import { newMemory, replies, runTrials, serve, verdict } from './browser/stale-view-module.mjs';
 
 if (isMainThread) {
   const trials = Number(process.argv[2] || 20);
   const memory = newMemory();
   const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { memory } });
-  const results = [];
-  worker.on('message', (m) => results.push(m));
-  const nextResult = async () => {
-    while (results.length === 0) await new Promise((r) => setTimeout(r, 1));
-    return results.shift();
-  };
-  const { text, failed } = verdict(await runTrials(memory, nextResult, trials), trials);
+  const results = replies();
+  worker.on('message', results.push);
+  const { text, failed } = verdict(await runTrials(memory, results.next, trials), trials);
   await worker.terminate();
   console.log(text);
   process.exitCode = failed ? 1 : 0;

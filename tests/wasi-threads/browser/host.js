@@ -30,7 +30,7 @@ onmessage = ({ data: { module, memory, counter, tid, arg } }) => {
     }
   } catch (error) {
     if (error instanceof Exit) {
-      if (tid === undefined || error.code !== 0) send({ kind: 'exit', code: error.code, where });
+      if (tid === undefined || error.code !== 0) send({ kind: 'exit', code: error.code });
     } else {
       send({ kind: 'trap', where, error: String(error && error.stack ? error.stack : error) });
     }

@@ -35,6 +35,18 @@ export const newMemory = () => new WebAssembly.Memory({ initial: 1, maximum: 100
 
 const words = (memory) => new Int32Array(memory.buffer, 0, 2);
 
+/// The worker's reports, in order: `push` them as they arrive; `next()` resolves to the next.
+export function replies() {
+  const queue = [];
+  return {
+    push: (message) => queue.push(message),
+    async next() {
+      while (queue.length === 0) await new Promise((r) => setTimeout(r, 1));
+      return queue.shift();
+    },
+  };
+}
+
 /// The main thread's side: `trials` grows for each variant; `nextResult()` resolves to the
 /// worker's next report ('ok' or the error). Returns how many fills trapped in each variant.
 export async function runTrials(memory, nextResult, trials) {
