@@ -19,10 +19,10 @@ import { parseArgs } from './cli.mjs';
 const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'browser');
 const TIME_LIMIT_MS = Number(process.env.TIME_LIMIT_MS || 300_000);
 
-const { flags, pass, fail } = parseArgs(process.argv.slice(2), ['--stale-views', '--engine-check']);
+const { flags, cases } = parseArgs(process.argv.slice(2), ['--stale-views', '--engine-check']);
 const staleViews = flags['--stale-views'];
 const engineCheck = flags['--engine-check'];
-const programs = new Map([...pass, ...fail].map((path) => [basename(path), path]));
+const programs = new Map(cases.map(([path]) => [basename(path), path]));
 
 // The page, its host and the programs, with cross-origin isolation.
 const server = createServer((request, response) => {
@@ -107,7 +107,7 @@ try {
       console.log(`FAILED  the engine check: ${outcome}`);
     }
   }
-  for (const [path, expectFailure] of [...pass.map((p) => [p, false]), ...fail.map((p) => [p, true])]) {
+  for (const [path, expectFailure] of cases) {
     const { outcome, output, seconds } = await run(`index.html?wasm=${basename(path)}`);
     const ok = (outcome === 'exit 0') !== expectFailure;
     if (ok) {

@@ -68,12 +68,12 @@ if (!isMainThread) {
   }
   process.exit(code);
 } else {
-  const { flags, pass, fail } = parseArgs(process.argv.slice(2), ['--stale-views']);
+  const { flags, cases } = parseArgs(process.argv.slice(2), ['--stale-views']);
   const staleViews = flags['--stale-views'];
   const v8Flags = staleViews ? ['--no-wasm-stack-checks'] : [];
   let passed = 0;
   let failed = 0;
-  for (const [path, expectFailure] of [...pass.map((p) => [p, false]), ...fail.map((p) => [p, true])]) {
+  for (const [path, expectFailure] of cases) {
     const started = Date.now();
     const child = spawnSync(process.execPath, [...v8Flags, SELF, '--child', path], {
       stdio: ['ignore', 'inherit', 'pipe'],
