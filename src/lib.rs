@@ -67,8 +67,8 @@
 //! With the default grower every allocator uses only pages it grew itself, so it is sound next to
 //! any other allocator in the same module: wasi-libc's `malloc` (which std calls on WASI),
 //! `std::alloc::System`, the `dlmalloc` crate, or another allocator of this crate. The memory
-//! between `__heap_base` and the end of the initial memory (up to 64 KiB) is left alone: those
-//! allocators claim it. [`HeapTailGrower`] claims it for the freeing allocators, on your
+//! between `__heap_base` and the end of the initial memory (under 64 KiB by default, megabytes
+//! with a larger `--initial-memory`) is left alone: those allocators claim it. [`HeapTailGrower`] claims it for the freeing allocators, on your
 //! `unsafe` promise that nothing else in the program does.
 //!
 //! On targets other than `wasm32`, [`WasmGrower`] refuses every request: a `#[global_allocator]`
@@ -91,6 +91,7 @@
 extern crate std;
 
 mod binned;
+mod dead_argument;
 mod fail;
 mod free_list;
 mod grower;
