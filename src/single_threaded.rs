@@ -40,9 +40,10 @@ impl<T> AssumeSingleThreaded<T> {
     /// nor one after the other without synchronisation. In practice: the program is
     /// single-threaded, as wasm without the `atomics` feature always is.
     ///
-    /// On wasm with the `atomics` target feature (`wasm32-wasip1-threads`, or
-    /// `-C target-feature=+atomics`), where a program can run threads, using it is refused at
-    /// compile time: use [`LockedAllocator`](crate::LockedAllocator) there.
+    /// On wasm with the `atomics` target feature (`wasm32-wasip1-threads`,
+    /// `-C target-feature=+atomics` or `-C target-cpu=bleeding-edge`), where a program can run
+    /// threads, using it is refused at compile time: use [`LockedAllocator`](crate::LockedAllocator)
+    /// there.
     #[must_use]
     pub const unsafe fn new(inner: T) -> Self {
         #[cfg(zepto_wasm_threads)]
