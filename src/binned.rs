@@ -79,9 +79,10 @@ const BINS: usize = Bitmap::BITS as usize;
 /// size; for requests of 640 KiB and more on wasm32, every free block that large) for one that
 /// fits. A block handed out may keep up to an eighth of the request (plus 16 bytes on wasm32)
 /// beyond what it needs: smaller rests are not split off. `realloc` stays in place when
-/// shrinking, or when the next block is free and large enough. `alloc_zeroed` is `alloc` and a
-/// clear of the whole block: skipping the memory fresh from the grower cost 101 bytes of code
-/// and saved time only on memory the call itself had grown.
+/// shrinking, or when the next block is free and large enough. `alloc_zeroed` is `GlobalAlloc`'s
+/// own: `alloc`, then a clear of the `layout.size()` bytes asked for (not of the block's slack
+/// beyond them), whether or not the memory is fresh from the grower: skipping fresh memory cost
+/// 101 bytes of code and saved time only on memory the call itself had grown.
 ///
 /// Built with opt-level 2 or 3, its helpers are inlined into `alloc` and `dealloc` for speed,
 /// and a split that leaves a block of the same bin keeps the rest in the block's place in its

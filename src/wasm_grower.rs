@@ -69,8 +69,10 @@ unsafe impl MemoryGrower for WasmGrower {
 }
 
 /// [`WasmGrower`], and the first region it returns also takes along the unused memory between
-/// `__heap_base` (the end of static data and the stack) and the end of the initial memory: up to
-/// 64 KiB that would otherwise stay unused, for the freeing allocators.
+/// `__heap_base` (the end of static data and the stack) and the end of the initial memory, which
+/// would otherwise stay unused, for the freeing allocators. That is less than 64 KiB with the
+/// linker's default initial memory (static data and stack rounded up to a page), and can be
+/// megabytes when the program is linked with a larger one (`-C link-arg=--initial-memory=…`).
 ///
 /// Opt-in and `unsafe`, because that memory has no owner protocol: other allocators claim it too,
 /// each in its own way, knowing nothing of the others. Claiming it here is sound only when no
