@@ -9,13 +9,18 @@
 #            and 3)
 #   wasm     the tests in real wasm under Node (wasm-bindgen-test), one binary per allocator
 #   browser  the same wasm tests in headless Chromium (WebDriver)
-#   probes   every configuration's `full` probe, built optimised as the size gate builds it, for
-#            wasm32-unknown-unknown and wasm32v1-none (no_std), driven from Node (no wasm-bindgen)
+#   matrix   what ships: every configuration's `full` probe built as a user's release build (fat
+#            LTO, one codegen unit, panic=abort) at opt-levels "z", "s", 2 and 3, for
+#            wasm32-unknown-unknown, wasm32v1-none (no_std), wasm32-wasip1 and
+#            wasm32-wasip1-threads; each scanned for traps and driven from Node (no wasm-bindgen),
+#            the threads target's by four threads at once over one shared memory; lol_alloc's
+#            LockedAllocator<LeakingAllocator>, whose dealloc is a trap, must fail both, and
+#            FreeListAllocator without a lock the threads
 #   threads  LockedAllocator shared by four real wasm threads (wasm32-wasip1-threads, Node
 #            worker_threads, then headless Chromium's Web Workers); without the lock the same test
 #            must fail; again with every thread's view of memory kept stale (V8
 #            --no-wasm-stack-checks; see src/memory_view.rs); AssumeSingleThreaded must not
-#            compile there
+#            compile there, nor on wasm32-unknown-unknown with -C target-cpu=bleeding-edge
 #   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
 #            wasi-libc's malloc, under Node's WASI
 #   miri     the same randomized body and the other host tests under Miri
@@ -28,7 +33,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
-ALL=(lint host wasm browser probes threads wasi miri fuzz package msrv)
+ALL=(lint host wasm browser matrix threads wasi miri fuzz package msrv)
 # Our configurations (example/'s features): the sections of size-budget.toml, which the size gate
 # checks against its own list, less the wasm32v1-none ones.
 mapfile -t CONFIGS < <(sed -n 's/^\[\([a-z-]*\)\]$/\1/p' size-budget.toml | grep -v '^v1-')
@@ -91,22 +96,49 @@ for s in "${STEPS[@]}"; do
       WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
         cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
       ;;
-    probes)
+    matrix)
       ensure_target wasm32v1-none
-      step "each configuration's full probe, optimised as the size gate builds it, for wasm32-unknown-unknown and wasm32v1-none (no_std), under Node"
+      ensure_target wasm32-wasip1
+      ensure_target wasm32-wasip1-threads
+      step "what ships: each configuration's full probe, optimised at \"z\", \"s\", 2 and 3, for four targets: trap scan, then driven from Node"
       modules=()
-      for config in "${CONFIGS[@]}"; do
-        for target in wasm32-unknown-unknown wasm32v1-none; do
-          dir="target/probes/$target/$config"
-          RUSTFLAGS="-C link-arg=--max-memory=67108864" cargo build --locked --quiet \
-            --package zepto_alloc_example --target "$target" --profile size \
-            --features "$config,full" --target-dir "$dir"
-          prefix=""
-          [ "$target" = wasm32v1-none ] && prefix="v1-"
-          modules+=("$prefix$config=$dir/$target/size/zepto_alloc_example.wasm")
+      traps=()
+      races=()
+      for target in wasm32-unknown-unknown wasm32v1-none wasm32-wasip1 wasm32-wasip1-threads; do
+        # A 64 MiB maximum, so that running out of memory is quick; on the threads target, the
+        # stack pointer exported so that each thread of the driver gets a stack of its own.
+        flags="-C link-arg=--max-memory=67108864"
+        [ "$target" = wasm32-wasip1-threads ] && flags="$flags -C link-arg=--export=__stack_pointer"
+        for level in z s 2 3; do
+          dir="target/matrix/$target-$level"
+          mkdir -p "$dir/modules"
+          # Negative controls, at "z": lol_alloc's LockedAllocator<LeakingAllocator> has the trap
+          # ours had (its dealloc is a lone `unreachable`), which the scan and the driver must
+          # find; FreeListAllocator without a lock (free-unlocked) must fail the driver's threads.
+          extra=()
+          [ "$level" = z ] && extra=(lol-leak-locked)
+          [ "$level" = z ] && [ "$target" = wasm32-wasip1-threads ] && extra+=(free-unlocked)
+          for config in "${CONFIGS[@]}" "${extra[@]}"; do
+            # AssumeSingleThreaded is refused at compile time where threads can run.
+            if [ "$target" = wasm32-wasip1-threads ]; then
+              case "$config" in fail | page | *-locked | *-unlocked) ;; *) continue ;; esac
+            fi
+            RUSTFLAGS="$flags" CARGO_PROFILE_SIZE_OPT_LEVEL="$level" cargo build --locked --quiet \
+              --package zepto_alloc_example --target "$target" --profile size \
+              --features "$config,full" --target-dir "$dir"
+            module="$dir/modules/$config.wasm"
+            cp "$dir/$target/size/zepto_alloc_example.wasm" "$module"
+            case "$config" in
+              lol-*) traps+=("$target/$level/$config=$module") ;;
+              *-unlocked) races+=("$target/$level/$config=$module") ;;
+              *) modules+=("$target/$level/$config=$module") ;;
+            esac
+          done
         done
       done
-      node tests/probes/run.mjs "${modules[@]}"
+      cargo run --locked --quiet --release --package size-gate -- --scan "${modules[@]}" \
+        "${races[@]}" --expect-traps "${traps[@]}"
+      node tests/matrix/run.mjs "${modules[@]}" --expect-failure "${traps[@]}" "${races[@]}"
       ;;
     threads)
       ensure_target wasm32-wasip1-threads
@@ -137,6 +169,31 @@ for s in "${STEPS[@]}"; do
         echo "$refused" >&2
         exit 1
       }
+      step "The same where atomics come from -C target-cpu=bleeding-edge (wasm32-unknown-unknown)"
+      ensure_wasm_opt # wasm-dis
+      bleeding=(--locked --quiet --package zepto_alloc_example --target wasm32-unknown-unknown
+        --profile size --target-dir target/bleeding-edge)
+      if refused="$(RUSTFLAGS="-C target-cpu=bleeding-edge" cargo build "${bleeding[@]}" \
+        --features leak,full 2>&1)"; then
+        echo "AssumeSingleThreaded compiled with -C target-cpu=bleeding-edge" >&2
+        exit 1
+      fi
+      grep -q "AssumeSingleThreaded in a wasm build with the \`atomics\` feature" <<<"$refused" || {
+        echo "the build failed, but not with AssumeSingleThreaded's error:" >&2
+        echo "$refused" >&2
+        exit 1
+      }
+      # LockedAllocator's view refresh (memory.size, src/memory_view.rs) is there with the flag
+      # and not without.
+      module=target/bleeding-edge/wasm32-unknown-unknown/size/zepto_alloc_example.wasm
+      for flags in "-C target-cpu=bleeding-edge" ""; do
+        RUSTFLAGS="$flags" cargo build "${bleeding[@]}" --features leak-locked,full
+        sizes="$(wasm-dis "$module" | grep -c 'memory.size' || true)"
+        if [ -n "$flags" ] && [ "$sizes" = 0 ] || [ -z "$flags" ] && [ "$sizes" != 0 ]; then
+          echo "LockedAllocator's view refresh: $sizes memory.size with RUSTFLAGS='$flags'" >&2
+          exit 1
+        fi
+      done
       ;;
     wasi)
       ensure_target wasm32-wasip1

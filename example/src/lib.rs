@@ -55,6 +55,8 @@ configuration! {
         z::LockedAllocator::new(z::FreeListAllocator::new());
     "binned-locked" => z::LockedAllocator<z::BinnedAllocator> =
         z::LockedAllocator::new(z::BinnedAllocator::new());
+    "free-unlocked" => unlocked::NoLock<z::FreeListAllocator> =
+        unlocked::NoLock(z::FreeListAllocator::new());
     "lol-fail" => lol_alloc::FailAllocator = lol_alloc::FailAllocator;
     "lol-page" => lol_alloc::LeakingPageAllocator = lol_alloc::LeakingPageAllocator;
     "lol-leak" => lol_alloc::AssumeSingleThreaded<lol_alloc::LeakingAllocator> =
@@ -71,6 +73,38 @@ configuration! {
     "rlsf" => rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
     "dlmalloc" => dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
     "wee_alloc" => wee_alloc::WeeAlloc<'static> = wee_alloc::WeeAlloc::INIT;
+}
+
+/// A negative control, never measured: `FreeListAllocator` made `Sync` without a lock, so that
+/// threads race inside it. `ci/test.sh matrix` runs it on `wasm32-wasip1-threads`, where the
+/// driver's four threads must catch the races.
+#[cfg(feature = "free-unlocked")]
+mod unlocked {
+    use core::alloc::{GlobalAlloc, Layout};
+
+    /// Any allocator, `Sync` by a false promise.
+    pub struct NoLock<T>(pub T);
+
+    // SAFETY: none; this is the broken promise the control exists to catch.
+    unsafe impl<T> Sync for NoLock<T> {}
+
+    // SAFETY: forwards every call with the caller's contract (and no lock; see above).
+    unsafe impl<T: GlobalAlloc> GlobalAlloc for NoLock<T> {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: forwarded contract.
+            unsafe { self.0.alloc(layout) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: forwarded contract.
+            unsafe { self.0.dealloc(ptr, layout) }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: forwarded contract.
+            unsafe { self.0.realloc(ptr, layout, new_size) }
+        }
+    }
 }
 
 /// The `box` probe.
@@ -126,7 +160,11 @@ mod probe {
     /// # Safety
     ///
     /// `ptr` is a live block allocated with `size` and `align`; `new_size` is valid for `align`.
-    #[unsafe(no_mangle)]
+    ///
+    /// On WASI it is exported as `probe_realloc`: wasi-libc defines a `realloc` of its own, which
+    /// the linker would keep in its place.
+    #[cfg_attr(not(target_os = "wasi"), unsafe(no_mangle))]
+    #[cfg_attr(target_os = "wasi", unsafe(export_name = "probe_realloc"))]
     pub unsafe extern "C" fn realloc(
         ptr: *mut u8,
         size: usize,

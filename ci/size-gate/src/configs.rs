@@ -197,6 +197,13 @@ pub fn floor_on(target: Target, lol: bool) -> &'static str {
     }
 }
 
+impl Config {
+    /// `FailAllocator`, ours or lol_alloc's: refuses every request.
+    pub fn always_fails(&self) -> bool {
+        matches!(self.feature, Some("fail" | "lol-fail"))
+    }
+}
+
 pub fn find(name: &str) -> Option<&'static Config> {
     all().iter().find(|config| config.name == name)
 }

@@ -1,13 +1,18 @@
 //! `size-gate`: builds `example/` for every allocator configuration and both probes, measures the
 //! optimised `.wasm`, compares with lol_alloc 0.4.1 and std's dlmalloc built in the same run, and
-//! fails when a configuration is over its budget in `size-budget.toml` or contains panicking code.
+//! fails when a configuration is over its budget in `size-budget.toml`, contains panicking code
+//! or can trap where it must not (the trap scan, `src/scan.rs`).
 //!
 //! Run it through `ci/size-check.sh`, which installs the pinned wasm-opt and twiggy first.
 //!
 //! ```text
 //! size-gate [--budget FILE] [--readme FILE] [--baseline DIR|GIT-REF] [--only CONFIG,...]
 //!           [--write-readme]
+//! size-gate --scan LABEL=MODULE.wasm... [--expect-traps LABEL=MODULE.wasm...]
 //! ```
+//!
+//! `--scan` only runs the trap scan on `full` probe modules built elsewhere (`ci/test.sh matrix`):
+//! each must have no trap, and each after `--expect-traps` must have one (negative controls).
 //!
 //! Exit status: 0 when the gate passes, 1 when it fails (the reasons are printed and written to
 //! `target/size-report.md`), 2 when it cannot run.
@@ -16,6 +21,7 @@ mod budget;
 mod build;
 mod configs;
 mod report;
+mod scan;
 
 use build::{Module, Tools};
 use configs::{Config, Origin, Probe};
@@ -33,10 +39,56 @@ struct Options {
 }
 
 const USAGE: &str = "usage: size-gate [--budget FILE] [--readme FILE] [--baseline DIR|GIT-REF] \
-                     [--only CONFIG,...] [--write-readme]";
+                     [--only CONFIG,...] [--write-readme]\n       \
+                     size-gate --scan LABEL=MODULE.wasm... [--expect-traps LABEL=MODULE.wasm...]";
+
+/// `--scan`: the trap scan alone, on `full` probe modules; true when every module is as expected.
+fn scan_modules(args: &[String]) -> Result<bool, String> {
+    let split = args
+        .iter()
+        .position(|a| a == "--expect-traps")
+        .unwrap_or(args.len());
+    let cases = args[..split].iter().map(|a| (a, false)).chain(
+        args.get(split + 1..)
+            .unwrap_or_default()
+            .iter()
+            .map(|a| (a, true)),
+    );
+    let (mut passed, mut failed) = (0, 0);
+    for (arg, expect_traps) in cases {
+        let (label, path) = arg
+            .split_once('=')
+            .ok_or_else(|| format!("--scan takes LABEL=MODULE.wasm, not {arg:?}\n{USAGE}"))?;
+        let module = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        let traps = scan::scan(&module, scan::Policy::default())
+            .map_err(|e| format!("{path}: not a wasm module we can read: {e}"))?;
+        if traps.is_empty() == expect_traps {
+            failed += 1;
+            if expect_traps {
+                println!("FAILED  {label}: no trap found, but this negative control must have one");
+            } else {
+                println!("FAILED  {label}: {}", traps.join("; "));
+            }
+        } else {
+            passed += 1;
+            match traps.first() {
+                Some(trap) => println!("ok      {label}: has a trap, as it must ({trap})"),
+                None => println!("ok      {label}: no trap"),
+            }
+        }
+    }
+    println!("trap scan: {passed} passed, {failed} failed");
+    Ok(failed == 0 && passed > 0)
+}
 
 fn main() -> ExitCode {
-    match gate() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = if args.first().map(String::as_str) == Some("--scan") {
+        scan_modules(&args[1..])
+    } else {
+        gate()
+    };
+    match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(error) => {
@@ -165,6 +217,9 @@ fn gate() -> Result<bool, String> {
             }
         }
         let module = &modules[&(row.config.name, row.probe)];
+        for trap in traps(module, row.config, row.probe)? {
+            failures.push(format!("{id}: {trap}"));
+        }
         let panics = build::panicking_functions(&tools, module)?;
         if !panics.is_empty() {
             failures.push(format!(
@@ -184,6 +239,22 @@ fn gate() -> Result<bool, String> {
             top: build::twiggy_top(&tools, module)?,
             diff,
         });
+    }
+
+    // The reference rows are scanned too, for the report: a trap there is the other crate's.
+    let mut notes = Vec::new();
+    for row in rows.iter().filter(|r| r.config.origin != Origin::Ours) {
+        let module = &modules[&(row.config.name, row.probe)];
+        for trap in traps(module, row.config, row.probe)? {
+            if trap.contains("lone trap") {
+                notes.push(format!(
+                    "{}/{} (`{}`): {trap}",
+                    row.config.name,
+                    row.probe.name(),
+                    row.config.description
+                ));
+            }
+        }
     }
 
     // The README's and the crate docs' tables must match this measurement (only a full run
@@ -217,6 +288,7 @@ fn gate() -> Result<bool, String> {
         &tools,
         &rows,
         &failures,
+        &notes,
         &details,
         options.baseline.as_deref(),
     );
@@ -228,6 +300,9 @@ fn gate() -> Result<bool, String> {
         "Toolchain: {}; {}",
         tools.rustc_version, tools.wasm_opt_version
     );
+    for note in &notes {
+        println!("Trap in a reference module (not ours): {note}");
+    }
     if failures.is_empty() {
         println!("Size gate passed.");
     } else {
@@ -236,6 +311,21 @@ fn gate() -> Result<bool, String> {
         }
     }
     Ok(failures.is_empty())
+}
+
+/// The trap scan of a module the gate built: the `box` probe's `hello` aborts when `Box::new`
+/// fails (all it can do with `FailAllocator`); nothing else may trap.
+fn traps(module: &Module, config: &Config, probe: Probe) -> Result<Vec<String>, String> {
+    let bytes =
+        std::fs::read(&module.named).map_err(|e| format!("{}: {e}", module.named.display()))?;
+    let policy = match probe {
+        Probe::Box => scan::Policy {
+            may_abort: &["hello"],
+            always_fails: config.always_fails(),
+        },
+        Probe::Full => scan::Policy::default(),
+    };
+    scan::scan(&bytes, policy).map_err(|e| format!("{}: {e}", module.named.display()))
 }
 
 /// Builds and measures every selected configuration with both probes, two at a time (cargo
@@ -381,6 +471,38 @@ mod tests {
         assert_eq!(
             build::panicking_functions(&tools, &module).unwrap(),
             Vec::<String>::new()
+        );
+    }
+
+    /// The trap scan must find the trap where there is one: lol_alloc 0.4.1's
+    /// `LockedAllocator<LeakingAllocator>` has the miscompile our `LockedAllocator` had
+    /// (`src/dead_argument.rs`), its `dealloc` a lone `unreachable`, in both probes. Ours has none.
+    #[test]
+    fn the_trap_scan_finds_lol_allocs_locked_leaking_dealloc() {
+        let (root, tools) = root_and_tools();
+        let out = root.join("target/size");
+        for (name, trapping_export) in [("lol-leak-locked", Some("dealloc")), ("leak-locked", None)]
+        {
+            let config = configs::find(name).unwrap();
+            let module =
+                build::measure(&tools, &root, &out.join("build"), &out, config, Probe::Full)
+                    .unwrap();
+            let found = traps(&module, config, Probe::Full).unwrap();
+            match trapping_export {
+                Some(export) => assert_eq!(
+                    found,
+                    [format!("export `{export}` compiles to a lone trap")],
+                    "{name}"
+                ),
+                None => assert!(found.is_empty(), "{name}: {found:?}"),
+            }
+        }
+        let config = configs::find("lol-leak-locked").unwrap();
+        let module =
+            build::measure(&tools, &root, &out.join("build"), &out, config, Probe::Box).unwrap();
+        assert_eq!(
+            traps(&module, config, Probe::Box).unwrap(),
+            ["export `goodbye` compiles to a lone trap"]
         );
     }
 

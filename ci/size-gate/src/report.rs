@@ -165,6 +165,7 @@ pub fn markdown_report(
     tools: &Tools,
     rows: &[Row],
     failures: &[String],
+    notes: &[String],
     details: &[Detail],
     baseline: Option<&str>,
 ) -> String {
@@ -187,6 +188,15 @@ pub fn markdown_report(
          `fail` configuration with the same probe. {}; {}; twiggy {}.\n",
         tools.rustc_version, tools.wasm_opt_version, tools.twiggy_version
     ));
+    if !notes.is_empty() {
+        out.push_str(
+            "\nThe trap scan found exports that compile to a lone `unreachable` in these reference \
+             modules (other crates'; for information):\n\n",
+        );
+        for note in notes {
+            out.push_str(&format!("- {note}\n"));
+        }
+    }
     for detail in details {
         out.push_str(&format!(
             "\n<details><summary>{}</summary>\n\n```text\n{}\n```\n",
