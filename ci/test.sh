@@ -34,11 +34,36 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
 ALL=(lint host wasm browser matrix threads wasi miri fuzz package msrv)
-# Our configurations (example/'s features): the sections of size-budget.toml, which the size gate
-# checks against its own list, less the wasm32v1-none ones.
-mapfile -t CONFIGS < <(sed -n 's/^\[\([a-z-]*\)\]$/\1/p' size-budget.toml | grep -v '^v1-')
 STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
+
+# The list of configurations (size-budget.toml), through ci/configs: `configs list --suite wasm`
+# names what a suite runs. Every suite marks what it ran under $ZEPTO_COVERAGE, and `covered`
+# checks at the end of a step that it ran every configuration its rule calls for.
+configs() { cargo run --locked --quiet --release --package zepto_configs --bin configs -- "$@"; }
+export ZEPTO_COVERAGE="$ROOT/target/coverage"
+covered() {
+  step "every configuration its rule calls for, for: $*"
+  configs check "$@"
+}
+ensure_toolchain
+mapfile -t CONFIGS < <(configs list)
+
+# The wasm-bindgen tests, for `suite` (wasm or browser: the runner reads the environment): the
+# `configuration` test once for each configuration of the suite, then the other test binaries.
+wasm_tests() {
+  local suite=$1 config
+  rm -rf "${ZEPTO_COVERAGE:?}/$suite"
+  for config in $(configs list --suite "$suite"); do
+    step "  $suite: $config"
+    ZEPTO_CONFIG="$config" cargo test --locked --package zepto_alloc_wasm_tests \
+      --target wasm32-unknown-unknown --test configuration
+    configs mark "$suite" "$config"
+  done
+  cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown \
+    --test fail --test first_grow --test heap_tail --test out_of_memory
+  covered "$suite"
+}
 
 for s in "${STEPS[@]}"; do
   case "$s" in
@@ -48,23 +73,30 @@ for s in "${STEPS[@]}"; do
       cargo fmt --all --check
       step "cargo clippy -D warnings"
       cargo clippy --locked --workspace --all-targets -- -D warnings
-      step "cargo clippy -D warnings: example/ for wasm, each configuration"
+      step "cargo clippy -D warnings: example/ for wasm, each configuration and control"
       ensure_target wasm32v1-none
-      for config in "${CONFIGS[@]}"; do
+      ensure_target wasm32-wasip1
+      ensure_target wasm32-wasip1-threads
+      for config in $(configs list --all); do
         for target in wasm32-unknown-unknown wasm32v1-none; do
-          cargo clippy --locked --quiet --package zepto_alloc_example \
-            --target "$target" --features "$config,full" -- -D warnings
+          ZEPTO_CONFIG="$config" cargo clippy --locked --quiet --package zepto_alloc_example \
+            --target "$target" --features full -- -D warnings
         done
       done
-      step "cargo clippy -D warnings: the wasm tests, for wasm"
-      cargo clippy --locked --quiet --package zepto_alloc_wasm_tests \
-        --target wasm32-unknown-unknown --tests -- -D warnings
-      ensure_target wasm32-wasip1
-      cargo clippy --locked --quiet --package zepto_alloc_wasi_tests \
-        --target wasm32-wasip1 --bins -- -D warnings
-      ensure_target wasm32-wasip1-threads
-      cargo clippy --locked --quiet --package zepto_alloc_wasi_threads_tests \
-        --target wasm32-wasip1-threads --bins -- -D warnings
+      step "cargo clippy -D warnings: the wasm, WASI and real-threads programs, each configuration"
+      for config in $(configs list --suite wasm); do
+        ZEPTO_CONFIG="$config" cargo clippy --locked --quiet --package zepto_alloc_wasm_tests \
+          --target wasm32-unknown-unknown --tests -- -D warnings
+      done
+      for config in $(configs list --suite wasi); do
+        ZEPTO_CONFIG="$config" cargo clippy --locked --quiet --package zepto_alloc_wasi_tests \
+          --target wasm32-wasip1 --bins -- -D warnings
+      done
+      for config in $(configs list --suite wasi-threads) $(configs list --controls); do
+        ZEPTO_CONFIG="$config" cargo clippy --locked --quiet \
+          --package zepto_alloc_wasi_threads_tests --target wasm32-wasip1-threads --bins \
+          -- -D warnings
+      done
       step "rustdoc for wasm32, warnings as errors"
       RUSTDOCFLAGS="-D warnings" cargo doc --locked --quiet --no-deps --package zepto_alloc \
         --target wasm32-unknown-unknown
@@ -74,90 +106,121 @@ for s in "${STEPS[@]}"; do
       ensure_wasm_opt
       ensure_twiggy
       step "host tests"
+      rm -rf "$ZEPTO_COVERAGE"
       cargo test --locked --workspace
+      covered shadow-model fuzz-body host-threads out-of-memory regressions
       # The host tests build the crate at opt-level 2, where BinnedAllocator splits a free block
       # without relinking it when the rest stays in its bin; at "s" and "z" it does not. Its
-      # shadow model again, built at "z".
+      # shadow model again, built at "z", alone and in every configuration that uses it.
       step "host tests: BinnedAllocator's shadow model built at opt-level \"z\""
-      CARGO_PROFILE_TEST_OPT_LEVEL=z cargo test --locked --package zepto_alloc --test shadow_model \
-        binned
+      binned="$(configs list | grep binned | paste -sd, -)"
+      ZEPTO_CONFIG="$binned" CARGO_PROFILE_TEST_OPT_LEVEL=z cargo test --locked \
+        --package zepto_alloc --test shadow_model -- binned_allocator every_configuration
       ;;
     wasm)
       ensure_toolchain
       ensure_wasm_bindgen
-      step "tests in wasm under Node (wasm-bindgen-test), one binary per allocator"
-      cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
+      step "tests in wasm under Node (wasm-bindgen-test): each configuration, then the other binaries"
+      wasm_tests wasm
       ;;
     browser)
       ensure_toolchain
       ensure_wasm_bindgen
       ensure_chromium
       step "tests in wasm in headless Chromium (wasm-bindgen-test over WebDriver)"
-      WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
-        cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown
+      WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" wasm_tests browser
       ;;
     matrix)
       ensure_target wasm32v1-none
       ensure_target wasm32-wasip1
       ensure_target wasm32-wasip1-threads
       step "what ships: each configuration's full probe, optimised at \"z\", \"s\", 2 and 3, for four targets: trap scan, then driven from Node"
+      rm -rf "$ZEPTO_COVERAGE/matrix" "$ZEPTO_COVERAGE/matrix-threads"
       modules=()
       traps=()
       races=()
+      declare -A ran=()
+      mapfile -t controls < <(configs list --controls)
       for target in wasm32-unknown-unknown wasm32v1-none wasm32-wasip1 wasm32-wasip1-threads; do
         # A 64 MiB maximum, so that running out of memory is quick; on the threads target, the
-        # stack pointer exported so that each thread of the driver gets a stack of its own.
+        # stack pointer exported so that each thread of the driver gets a stack of its own, and
+        # only the configurations that can run there (AssumeSingleThreaded is refused at compile
+        # time where threads can run).
         flags="-C link-arg=--max-memory=67108864"
-        [ "$target" = wasm32-wasip1-threads ] && flags="$flags -C link-arg=--export=__stack_pointer"
+        suite=matrix
+        if [ "$target" = wasm32-wasip1-threads ]; then
+          flags="$flags -C link-arg=--export=__stack_pointer"
+          suite=matrix-threads
+        fi
         for level in z s 2 3; do
           dir="target/matrix/$target-$level"
           mkdir -p "$dir/modules"
           # Negative controls, at "z": lol_alloc's LockedAllocator<LeakingAllocator> has the trap
           # ours had (its dealloc is a lone `unreachable`), which the scan and the driver must
-          # find; FreeListAllocator without a lock (free-unlocked) must fail the driver's threads.
+          # find; the list's controls (free-unlocked: FreeListAllocator without a lock) must fail
+          # the driver's threads.
           extra=()
           [ "$level" = z ] && extra=(lol-leak-locked)
-          [ "$level" = z ] && [ "$target" = wasm32-wasip1-threads ] && extra+=(free-unlocked)
-          for config in "${CONFIGS[@]}" "${extra[@]}"; do
-            # AssumeSingleThreaded is refused at compile time where threads can run.
-            if [ "$target" = wasm32-wasip1-threads ]; then
-              case "$config" in fail | page | *-locked | *-unlocked) ;; *) continue ;; esac
-            fi
-            RUSTFLAGS="$flags" CARGO_PROFILE_SIZE_OPT_LEVEL="$level" cargo build --locked --quiet \
-              --package zepto_alloc_example --target "$target" --profile size \
-              --features "$config,full" --target-dir "$dir"
+          [ "$level" = z ] && [ "$suite" = matrix-threads ] && extra+=("${controls[@]}")
+          for config in $(configs list --suite "$suite") "${extra[@]}"; do
+            features=full
+            [ "$config" = lol-leak-locked ] && features=full,lol
+            RUSTFLAGS="$flags" CARGO_PROFILE_SIZE_OPT_LEVEL="$level" ZEPTO_CONFIG="$config" \
+              cargo build --locked --quiet --package zepto_alloc_example --target "$target" \
+              --profile size --features "$features" --target-dir "$dir"
             module="$dir/modules/$config.wasm"
             cp "$dir/$target/size/zepto_alloc_example.wasm" "$module"
-            case "$config" in
-              lol-*) traps+=("$target/$level/$config=$module") ;;
-              *-unlocked) races+=("$target/$level/$config=$module") ;;
-              *) modules+=("$target/$level/$config=$module") ;;
-            esac
+            if [ "$config" = lol-leak-locked ]; then
+              traps+=("$target/$level/$config=$module")
+            elif printf '%s\n' "${controls[@]}" | grep -qx "$config"; then
+              races+=("$target/$level/$config=$module")
+            else
+              modules+=("$target/$level/$config=$module")
+              ran[$suite]+=" $config"
+            fi
           done
         done
       done
+      configs json > target/matrix/configurations.json
       cargo run --locked --quiet --release --package size-gate -- --scan "${modules[@]}" \
         "${races[@]}" --expect-traps "${traps[@]}"
-      node tests/matrix/run.mjs "${modules[@]}" --expect-failure "${traps[@]}" "${races[@]}"
+      node tests/matrix/run.mjs --configurations target/matrix/configurations.json \
+        "${modules[@]}" --expect-failure "${traps[@]}" "${races[@]}"
+      for suite in "${!ran[@]}"; do
+        # shellcheck disable=SC2086 # a list of names
+        configs mark "$suite" ${ran[$suite]}
+      done
+      covered matrix matrix-threads
       ;;
     threads)
       ensure_target wasm32-wasip1-threads
       step "LockedAllocator shared by four wasm threads (wasm32-wasip1-threads under Node worker_threads)"
-      cargo build --locked --quiet --package zepto_alloc_wasi_threads_tests \
-        --target wasm32-wasip1-threads --profile test --bins
-      dir=target/wasm32-wasip1-threads/debug
-      node tests/wasi-threads/run.mjs "$dir/leak_locked.wasm" "$dir/free_locked.wasm" \
-        "$dir/binned_locked.wasm" --expect-failure "$dir/free_unlocked.wasm"
+      rm -rf "$ZEPTO_COVERAGE/wasi-threads"
+      dir=target/wasi-threads
+      mkdir -p "$dir"
+      mapfile -t names < <(configs list --suite wasi-threads)
+      mapfile -t controls < <(configs list --controls)
+      for config in "${names[@]}" "${controls[@]}"; do
+        ZEPTO_CONFIG="$config" cargo build --locked --quiet \
+          --package zepto_alloc_wasi_threads_tests --target wasm32-wasip1-threads --profile test \
+          --bin configuration
+        cp target/wasm32-wasip1-threads/debug/configuration.wasm "$dir/$config.wasm"
+      done
+      programs=("${names[@]/#/$dir/}")
+      programs=("${programs[@]/%/.wasm}")
+      controls=("${controls[@]/#/$dir/}")
+      controls=("${controls[@]/%/.wasm}")
+      node tests/wasi-threads/run.mjs "${programs[@]}" --expect-failure "${controls[@]}"
       step "The same, with every thread's view of memory kept stale (V8 --no-wasm-stack-checks)"
       node --no-wasm-stack-checks tests/wasi-threads/stale-view.mjs
-      node tests/wasi-threads/run.mjs --stale-views "$dir/leak_locked.wasm" \
-        "$dir/free_locked.wasm" "$dir/binned_locked.wasm"
+      node tests/wasi-threads/run.mjs --stale-views "${programs[@]}"
       ensure_chromium
       step "The same in headless Chromium (the programs' threads in Web Workers), also with stale views"
-      node tests/wasi-threads/browser.mjs --engine-check "$dir/leak_locked.wasm" \
-        "$dir/free_locked.wasm" "$dir/binned_locked.wasm" --expect-failure "$dir/free_unlocked.wasm"
-      node tests/wasi-threads/browser.mjs --stale-views --engine-check "$dir/leak_locked.wasm" \
-        "$dir/free_locked.wasm" "$dir/binned_locked.wasm"
+      node tests/wasi-threads/browser.mjs --engine-check "${programs[@]}" \
+        --expect-failure "${controls[@]}"
+      node tests/wasi-threads/browser.mjs --stale-views --engine-check "${programs[@]}"
+      configs mark wasi-threads "${names[@]}"
+      covered wasi-threads
       step "AssumeSingleThreaded is refused at compile time in a build with threads"
       if refused="$(cargo build --locked --quiet --package zepto_alloc_wasi_threads_tests \
         --target wasm32-wasip1-threads --profile test --bin refused --features refused 2>&1)"; then
@@ -173,8 +236,8 @@ for s in "${STEPS[@]}"; do
       ensure_wasm_opt # wasm-dis
       bleeding=(--locked --quiet --package zepto_alloc_example --target wasm32-unknown-unknown
         --profile size --target-dir target/bleeding-edge)
-      if refused="$(RUSTFLAGS="-C target-cpu=bleeding-edge" cargo build "${bleeding[@]}" \
-        --features leak,full 2>&1)"; then
+      if refused="$(RUSTFLAGS="-C target-cpu=bleeding-edge" ZEPTO_CONFIG=leak \
+        cargo build "${bleeding[@]}" --features full 2>&1)"; then
         echo "AssumeSingleThreaded compiled with -C target-cpu=bleeding-edge" >&2
         exit 1
       fi
@@ -187,7 +250,7 @@ for s in "${STEPS[@]}"; do
       # and not without.
       module=target/bleeding-edge/wasm32-unknown-unknown/size/zepto_alloc_example.wasm
       for flags in "-C target-cpu=bleeding-edge" ""; do
-        RUSTFLAGS="$flags" cargo build "${bleeding[@]}" --features leak-locked,full
+        RUSTFLAGS="$flags" ZEPTO_CONFIG=leak-locked cargo build "${bleeding[@]}" --features full
         sizes="$(wasm-dis "$module" | grep -c 'memory.size' || true)"
         if [ -n "$flags" ] && [ "$sizes" = 0 ] || [ -z "$flags" ] && [ "$sizes" != 0 ]; then
           echo "LockedAllocator's view refresh: $sizes memory.size with RUSTFLAGS='$flags'" >&2
@@ -198,12 +261,20 @@ for s in "${STEPS[@]}"; do
     wasi)
       ensure_target wasm32-wasip1
       step "wasm32-wasip1 programs next to wasi-libc's malloc, under Node's WASI"
-      cargo build --locked --quiet --package zepto_alloc_wasi_tests --target wasm32-wasip1 \
-        --profile test --bins
+      rm -rf "$ZEPTO_COVERAGE/wasi" target/wasi
+      mkdir -p target/wasi
+      mapfile -t names < <(configs list --suite wasi)
+      for config in "${names[@]}"; do
+        ZEPTO_CONFIG="$config" cargo build --locked --quiet --package zepto_alloc_wasi_tests \
+          --target wasm32-wasip1 --profile test --bin configuration
+        cp target/wasm32-wasip1/debug/configuration.wasm "target/wasi/$config.wasm"
+      done
       # --single-threaded-gc: Node 20's WASI segfaults now and then (2 to 5 runs in 8 here) after
       # a program grew memory in many steps, even with std's own allocator and no crate of ours;
       # with the garbage collector on one thread it ran clean in every try.
-      node --no-warnings --single-threaded-gc tests/wasi/run.mjs target/wasm32-wasip1/debug/*.wasm
+      node --no-warnings --single-threaded-gc tests/wasi/run.mjs target/wasi/*.wasm
+      configs mark wasi "${names[@]}"
+      covered wasi
       ;;
     miri)
       ensure_miri
@@ -218,8 +289,12 @@ for s in "${STEPS[@]}"; do
     fuzz)
       ensure_miri # nightly
       ensure_cargo_fuzz
-      step "fuzz targets build (nightly; run them with cargo +nightly fuzz run, see README)"
+      step "the fuzz target builds (nightly; run it with cargo +nightly fuzz run, see README)"
+      rm -rf "$ZEPTO_COVERAGE/fuzz"
       (cd fuzz && cargo +nightly fuzz build)
+      # One target covers every configuration of the list (its first input byte picks one).
+      configs mark fuzz "${CONFIGS[@]}"
+      covered fuzz
       ;;
     package)
       ensure_toolchain

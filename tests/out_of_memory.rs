@@ -1,19 +1,20 @@
-//! Out of memory: when the grower refuses, every allocator returns null, stays consistent and
-//! allocates again once memory is available (after frees, or when the grower allows more).
+//! Out of memory: when the grower refuses, every configuration that allocates returns null,
+//! stays consistent and allocates again once memory is available (after frees, or when the grower
+//! allows more); requests too large for the address space return null without overflowing.
+
+mod common;
 
 use core::alloc::{GlobalAlloc, Layout};
-use zepto_alloc::testing::{HostGrower, Inspect};
-use zepto_alloc::{
-    BinnedAllocator, FreeListAllocator, LeakingAllocator, LeakingPageAllocator, LockedAllocator,
-    PAGE_SIZE,
-};
+use zepto_alloc::PAGE_SIZE;
+use zepto_alloc::testing::HostGrower;
+use zepto_configs::{Configuration, host};
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).unwrap()
 }
 
 /// Allocates `layout` until null; returns the blocks.
-fn exhaust(alloc: &impl GlobalAlloc, layout: Layout) -> Vec<*mut u8> {
+fn exhaust(alloc: &(dyn GlobalAlloc + Sync), layout: Layout) -> Vec<*mut u8> {
     let mut blocks = Vec::new();
     loop {
         // SAFETY: non-zero size.
@@ -29,18 +30,51 @@ fn exhaust(alloc: &impl GlobalAlloc, layout: Layout) -> Vec<*mut u8> {
     }
 }
 
+/// How many blocks of a request fill memory, by allocator: what each packs into the grower's
+/// pages, so a change in overhead shows.
+fn blocks_until_full(config: &Configuration, size: usize) -> usize {
+    let word = size_of::<usize>();
+    match config.recipe.allocator() {
+        // Three pages; carving from the end of each leaves its first 16 bytes over.
+        "FreeListAllocator" => 3 * (PAGE_SIZE / (size + 8)),
+        // Three contiguous pages, less the pad and sentinel words, in blocks of the request plus
+        // a header and a footer word, rounded to two words.
+        "BinnedAllocator" => {
+            (3 * PAGE_SIZE - 2 * word) / (size + 2 * word).next_multiple_of(2 * word)
+        }
+        // Two pages, bumped through.
+        "LeakingAllocator" => 2 * PAGE_SIZE / size,
+        // A page each.
+        "LeakingPageAllocator" => 2,
+        other => panic!("{}: how many blocks does {other} pack?", config.name),
+    }
+}
+
 #[test]
-fn free_list_allocator_recovers_after_frees() {
+fn every_configuration_recovers_from_out_of_memory() {
+    common::each("out-of-memory", true, |config| {
+        huge_requests_return_null_without_overflow(config);
+        if config.frees {
+            recovers_after_frees(config);
+        } else {
+            allocates_again_when_memory_grows(config);
+        }
+    });
+}
+
+/// Fills memory up to the grower's limit, checks that every request is refused and that the
+/// free list accounts for every byte, frees everything and allocates all of it again at once.
+fn recovers_after_frees(config: &Configuration) {
     let grower = HostGrower::new(8).with_limit(4);
-    let alloc = LockedAllocator::new(FreeListAllocator::with_grower(&grower));
+    let built = host::build(config, &grower);
+    let (alloc, inspect) = (built.allocator(), built.inspect().unwrap());
     let small = layout(40, 8);
-    let blocks = exhaust(&alloc, small);
+    let blocks = exhaust(alloc, small);
     assert_eq!(grower.pages(), 4, "it grew to the limit");
-    // Carving from the end of each page leaves its first 16 bytes over: 1365 blocks a page.
-    assert_eq!(blocks.len(), 3 * (PAGE_SIZE / 48));
+    assert_eq!(blocks.len(), blocks_until_full(config, 40));
     let refusals = grower.refusals();
     for _ in 0..10 {
-        // SAFETY: non-zero sizes.
+        // SAFETY: non-zero sizes; `blocks[0]` is live with `small`.
         unsafe {
             assert!(alloc.alloc(small).is_null());
             assert!(alloc.alloc_zeroed(small).is_null());
@@ -49,52 +83,51 @@ fn free_list_allocator_recovers_after_frees() {
     }
     assert!(grower.refusals() > refusals);
     // Everything still adds up while full.
-    let free: usize = alloc.free_blocks().iter().map(|b| b.1).sum();
+    let free: usize = inspect.free_blocks().iter().map(|b| b.1).sum();
     // SAFETY: every block is live with `small`.
     let live: usize = blocks
         .iter()
-        .map(|&b| unsafe { alloc.extent(b, small) }.1)
+        .map(|&b| unsafe { inspect.extent(b, small) }.1)
         .sum();
-    assert_eq!(free + live, grower.bytes());
+    let (front, back) = inspect.region_overhead();
+    assert_eq!(free + live + front + back, grower.bytes());
     for &ptr in &blocks {
         // SAFETY: allocated above with `small`.
         unsafe { alloc.dealloc(ptr, small) };
     }
     assert_eq!(
-        alloc.free_blocks().len(),
+        inspect.free_blocks().len(),
         1,
         "everything merged back into one block"
     );
-    // A block as large as all memory fits again without growing.
-    let big = layout(3 * PAGE_SIZE, 8);
+    // A block as large as the free memory, less the allocator's own words for a block (the
+    // binned allocator's header and footer), fits again without growing.
+    let words = match config.recipe.allocator() {
+        "BinnedAllocator" => 2,
+        _ => 0,
+    };
+    let largest = inspect.free_blocks()[0].1 - words * size_of::<usize>();
     // SAFETY: non-zero size.
-    let ptr = unsafe { alloc.alloc(big) };
-    assert!(!ptr.is_null());
+    assert!(!unsafe { alloc.alloc(layout(largest, 8)) }.is_null());
     assert_eq!(grower.pages(), 4);
 }
 
-#[test]
-fn leaking_allocators_allocate_again_when_memory_grows() {
+/// A leaking configuration refused by its grower allocates again once the grower allows more.
+fn allocates_again_when_memory_grows(config: &Configuration) {
     let grower = HostGrower::new(16).with_limit(3);
-    let alloc = LeakingAllocator::with_grower(&grower);
-    let blocks = exhaust(&alloc, layout(1000, 8));
-    assert_eq!(blocks.len(), 2 * PAGE_SIZE / 1000);
-    grower.set_limit(4);
-    // SAFETY: non-zero size.
-    assert!(!unsafe { alloc.alloc(layout(1000, 8)) }.is_null());
-
-    let grower = HostGrower::new(16).with_limit(3);
-    let alloc = LeakingPageAllocator::with_grower(&grower);
-    assert_eq!(exhaust(&alloc, layout(1, 1)).len(), 2);
+    let built = host::build(config, &grower);
+    let alloc = built.allocator();
+    let blocks = exhaust(alloc, layout(1000, 8));
+    assert_eq!(blocks.len(), blocks_until_full(config, 1000));
     grower.set_limit(5);
     // SAFETY: non-zero size.
     assert!(!unsafe { alloc.alloc(layout(PAGE_SIZE + 1, 1)) }.is_null());
 }
 
 /// Requests near `isize::MAX` and alignments near the top of the address space must return null,
-/// not overflow (tests run with overflow checks on, so an overflow would panic).
-#[test]
-fn huge_requests_return_null_without_overflow() {
+/// not overflow (tests run with overflow checks on, so an overflow would panic); the allocator
+/// still works after them.
+fn huge_requests_return_null_without_overflow(config: &Configuration) {
     let max = isize::MAX as usize;
     let huge = [
         layout(max, 1),
@@ -104,58 +137,15 @@ fn huge_requests_return_null_without_overflow() {
         layout(max / 2, 1 << (usize::BITS - 3)),
     ];
     let grower = HostGrower::new(8);
-    let free_list = FreeListAllocator::with_grower(&grower);
-    let leaking = LeakingAllocator::with_grower(&grower);
-    let pages = LeakingPageAllocator::with_grower(&grower);
-    let binned = BinnedAllocator::with_grower(&grower);
+    let built = host::build(config, &grower);
+    let alloc = built.allocator();
     for layout in huge {
         // SAFETY: non-zero sizes.
         unsafe {
-            assert!(binned.alloc(layout).is_null(), "{layout:?}");
-            assert!(binned.alloc_zeroed(layout).is_null(), "{layout:?}");
-            assert!(free_list.alloc(layout).is_null(), "{layout:?}");
-            assert!(leaking.alloc(layout).is_null(), "{layout:?}");
-            assert!(pages.alloc(layout).is_null(), "{layout:?}");
+            assert!(alloc.alloc(layout).is_null(), "{layout:?}");
+            assert!(alloc.alloc_zeroed(layout).is_null(), "{layout:?}");
         }
     }
-    // And they all still work.
-    // SAFETY: non-zero sizes.
-    unsafe {
-        assert!(!binned.alloc(layout(8, 8)).is_null());
-        assert!(!free_list.alloc(layout(8, 8)).is_null());
-        assert!(!leaking.alloc(layout(8, 8)).is_null());
-        assert!(!pages.alloc(layout(8, 8)).is_null());
-    }
-}
-
-#[test]
-fn binned_allocator_recovers_after_frees() {
-    let grower = HostGrower::new(8).with_limit(4);
-    let alloc = LockedAllocator::new(BinnedAllocator::with_grower(&grower));
-    let small = layout(40, 8);
-    let blocks = exhaust(&alloc, small);
-    assert_eq!(grower.pages(), 4, "it grew to the limit");
-    // Three contiguous pages, less the pad and sentinel words, in blocks of 40 bytes plus a
-    // header and a footer word, rounded to two words.
-    let word = size_of::<usize>();
-    let block = (40 + 2 * word).next_multiple_of(2 * word);
-    assert_eq!(blocks.len(), (3 * PAGE_SIZE - 2 * word) / block);
-    // SAFETY: non-zero sizes; `blocks[0]` is live with `small`.
-    unsafe {
-        assert!(alloc.alloc(small).is_null());
-        assert!(alloc.alloc_zeroed(small).is_null());
-        assert!(alloc.realloc(blocks[0], small, 4096).is_null());
-    }
-    for &ptr in &blocks {
-        // SAFETY: allocated above with `small`.
-        unsafe { alloc.dealloc(ptr, small) };
-    }
-    assert_eq!(
-        alloc.free_blocks().len(),
-        1,
-        "everything merged back into one block"
-    );
     // SAFETY: non-zero size.
-    assert!(!unsafe { alloc.alloc(layout(3 * PAGE_SIZE - 64, 8)) }.is_null());
-    assert_eq!(grower.pages(), 4);
+    assert!(!unsafe { alloc.alloc(layout(8, 8)) }.is_null());
 }

@@ -1,10 +1,15 @@
-//! Regression tests named after the bugs peers shipped, so we never ship them.
+//! Regression tests named after the bugs peers shipped, so we never ship them. Those that hold
+//! for every freeing allocator run over every configuration of the list that frees (its
+//! `regressions` suite); the others name the allocator they are about.
+
+mod common;
 
 use core::alloc::{GlobalAlloc, Layout};
 use zepto_alloc::testing::{HostGrower, Inspect, Order};
 use zepto_alloc::{
     BinnedAllocator, FreeListAllocator, LeakingAllocator, LeakingPageAllocator, PAGE_SIZE,
 };
+use zepto_configs::host;
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).unwrap()
@@ -24,7 +29,7 @@ const ROUNDS: usize = if cfg!(miri) { 50 } else { 10_000 };
 
 /// wee_alloc (RUSTSEC-2022-0054): allocating and freeing 85,196 then 80,000 bytes in a loop grew
 /// memory without bound. Returns the pages grown in all.
-fn wee_alloc_pattern(alloc: &impl GlobalAlloc, grower: &HostGrower) -> usize {
+fn wee_alloc_pattern(alloc: &(impl GlobalAlloc + ?Sized), grower: &HostGrower) -> usize {
     let (a, b) = (layout(85_196, 8), layout(80_000, 8));
     pages_stay_flat(ROUNDS, grower, || unsafe {
         // SAFETY: non-zero sizes; each block is freed with its layout.
@@ -36,26 +41,24 @@ fn wee_alloc_pattern(alloc: &impl GlobalAlloc, grower: &HostGrower) -> usize {
     grower.pages()
 }
 
+/// The peers' bugs that any freeing allocator could have, over every configuration that frees:
+/// wee_alloc's unbounded growth, growth one byte at a time, and memory held hostage by a size
+/// class (see each function).
 #[test]
-fn wee_alloc_unbounded_growth_85196_then_80000() {
-    let grower = HostGrower::new(64);
-    // Each request grows by the pages it needs on its own: 2 + 2 (the first block's page-start
-    // remainder cannot serve the second request).
-    assert_eq!(
-        wee_alloc_pattern(&FreeListAllocator::with_grower(&grower), &grower),
-        1 + 4
-    );
-}
-
-#[test]
-fn wee_alloc_unbounded_growth_85196_then_80000_binned() {
-    let grower = HostGrower::new(64);
-    // Each request grows by the pages it needs on its own (2 + 2); the second region continues
-    // the first and merges with its free rest, which the next rounds reuse.
-    assert_eq!(
-        wee_alloc_pattern(&BinnedAllocator::with_grower(&grower), &grower),
-        1 + 4
-    );
+fn every_freeing_configuration_passes_the_peers_regressions() {
+    common::each("regressions", true, |config| {
+        // Each request grows by the pages it needs on its own: 2 + 2 (the first block's
+        // page-start remainder cannot serve the second request; the binned allocator's second
+        // region continues the first and merges with its free rest, which the next rounds reuse).
+        let grower = HostGrower::new(64);
+        let built = host::build(config, &grower);
+        assert_eq!(wee_alloc_pattern(built.allocator(), &grower), 1 + 4);
+        one_byte_growth_does_not_grow_memory(config);
+        if !cfg!(miri) {
+            // Memory accounting, not UB: 750,000 allocations are too slow under Miri.
+            memory_held_hostage_by_a_size_class(config);
+        }
+    });
 }
 
 /// talc 5.0.4: sizes just below a multiple of 64 KiB made it grow on every request.
@@ -124,8 +127,7 @@ fn a_request_adds_only_the_pages_it_needs() {
 
 /// Growing a block one byte at a time (the `Vec::push` pattern without doubling) must reuse
 /// memory, across a page boundary and among small sizes.
-#[test]
-fn one_byte_growth_does_not_grow_memory() {
+fn one_byte_growth_does_not_grow_memory(config: &zepto_configs::Configuration) {
     let rounds = if cfg!(miri) { 2 } else { 20 };
     let (small, big) = if cfg!(miri) {
         ((1, 300), (65_500, 65_560))
@@ -134,18 +136,14 @@ fn one_byte_growth_does_not_grow_memory() {
     };
     for (from, to) in [small, big] {
         let grower = HostGrower::new(64);
-        let alloc = FreeListAllocator::with_grower(&grower);
-        one_byte_at_a_time(&alloc, &grower, rounds, from, to);
-        assert_eq!(alloc.free_blocks().len(), 1);
-        let grower = HostGrower::new(64);
-        let alloc = BinnedAllocator::with_grower(&grower);
-        one_byte_at_a_time(&alloc, &grower, rounds, from, to);
-        assert_eq!(alloc.free_blocks().len(), 1);
+        let built = host::build(config, &grower);
+        one_byte_at_a_time(built.allocator(), &grower, rounds, from, to);
+        assert_eq!(built.inspect().unwrap().free_blocks().len(), 1);
     }
 }
 
 fn one_byte_at_a_time(
-    alloc: &impl GlobalAlloc,
+    alloc: &(impl GlobalAlloc + ?Sized),
     grower: &HostGrower,
     rounds: usize,
     from: usize,
@@ -473,7 +471,7 @@ fn binned_alloc_zeroed_clears_its_footer_in_fresh_memory() {
 /// one it continues, not to one it ends at (see its module documentation), so top-down regions
 /// stay separate one-page stretches.
 fn phase_change(
-    alloc: &impl GlobalAlloc,
+    alloc: &(impl GlobalAlloc + ?Sized),
     inspect: &dyn Inspect,
     grower: &HostGrower,
     first: usize,
@@ -515,23 +513,24 @@ fn phase_change(
     );
 }
 
-#[test]
-#[cfg_attr(
-    miri,
-    ignore = "memory accounting, not UB: 750,000 allocations are too slow under Miri"
-)]
-fn rlsf_memory_held_hostage_by_a_size_class() {
+/// rlsf 0.2 was reported to grow 12 MiB going from 24-byte blocks to 200 KB blocks: freed memory
+/// kept for one size class. 2 MB of 16-byte blocks, freed, must serve 200,000-byte blocks without
+/// growing beyond what those need on their own, and the reverse. Regions rising, and falling too
+/// for an allocator that joins any two adjacent regions (a free list does; the binned allocator
+/// joins a region only to the one it continues, so top-down regions stay one-page stretches).
+fn memory_held_hostage_by_a_size_class(config: &zepto_configs::Configuration) {
     const TINY: usize = 16;
     const LARGE: usize = 200_000;
     for (first, second) in [(TINY, LARGE), (LARGE, TINY)] {
         for order in [Order::Rising, Order::Falling] {
             let grower = HostGrower::new(512).with_order(order);
-            let alloc = FreeListAllocator::with_grower(&grower);
-            phase_change(&alloc, &alloc, &grower, first, second);
+            let built = host::build(config, &grower);
+            let inspect = built.inspect().unwrap();
+            if order == Order::Falling && !inspect.joins_any_adjacent() {
+                continue;
+            }
+            phase_change(built.allocator(), inspect, &grower, first, second);
         }
-        let grower = HostGrower::new(512);
-        let alloc = BinnedAllocator::with_grower(&grower);
-        phase_change(&alloc, &alloc, &grower, first, second);
     }
 }
 

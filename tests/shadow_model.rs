@@ -1,12 +1,13 @@
-//! Every allocator against the shadow model: a million random operations each (fewer under
-//! Miri), over host growers that hand out regions in rising, falling and scattered address order,
-//! with and without an unused tail and with gaps between regions.
+//! Every configuration of the list (`size-budget.toml`), and the two freeing allocators on
+//! their own, against the shadow model: a million random operations each (fewer under Miri), over
+//! host growers that hand out regions in rising, falling and scattered address order, with and
+//! without an unused tail and with gaps between regions.
+
+mod common;
 
 use zepto_alloc::testing::{Expect, HostGrower, Order, Rng, Stats, run};
-use zepto_alloc::{
-    AssumeSingleThreaded, BinnedAllocator, FailAllocator, FreeListAllocator, LeakingAllocator,
-    LeakingPageAllocator, LockedAllocator, PAGE_SIZE,
-};
+use zepto_alloc::{BinnedAllocator, FreeListAllocator, PAGE_SIZE};
+use zepto_configs::host;
 
 /// Operations per allocator.
 const OPS: usize = if cfg!(miri) { 400 } else { 1_000_000 };
@@ -34,10 +35,6 @@ fn grower(config: usize, capacity: usize, limit: usize) -> HostGrower {
             .with_gaps(),
     }
 }
-
-/// Operations per wrapper in the `behind_wrappers` tests. The wrappers only forward, so under
-/// Miri (where the two tests took 240 of the shadow model's 290 seconds) each gets half a run.
-const WRAPPER_OPS: usize = if cfg!(miri) { OPS / 2 } else { OPS };
 
 /// Pages for freeing allocators: enough for the live set most of the time, so out-of-memory
 /// nulls happen now and then.
@@ -82,6 +79,8 @@ fn run_leaking(seed: u64, batch: usize, capacity: usize, body: Body<'_>) {
     }
 }
 
+/// The allocator on its own, without a wrapper (the configurations wrap it): the freeing
+/// allocators' own invariants, checked under Stacked and Tree Borrows by `ci/test.sh miri`.
 #[test]
 fn free_list_allocator_matches_the_model() {
     run_freeing(1, OPS, &|grower, rng, ops| {
@@ -90,19 +89,7 @@ fn free_list_allocator_matches_the_model() {
     });
 }
 
-#[test]
-fn free_list_allocator_behind_wrappers_matches_the_model() {
-    run_freeing(2, WRAPPER_OPS, &|grower, rng, ops| {
-        // SAFETY: the test uses it from this thread only.
-        let alloc = unsafe { AssumeSingleThreaded::new(FreeListAllocator::with_grower(grower)) };
-        run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
-    });
-    run_freeing(3, WRAPPER_OPS, &|grower, rng, ops| {
-        let alloc = LockedAllocator::new(FreeListAllocator::with_grower(grower));
-        run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
-    });
-}
-
+/// As [`free_list_allocator_matches_the_model`], for the binned allocator.
 #[test]
 fn binned_allocator_matches_the_model() {
     run_freeing(8, OPS, &|grower, rng, ops| {
@@ -111,66 +98,32 @@ fn binned_allocator_matches_the_model() {
     });
 }
 
+/// Every configuration, as it is built for a program: freeing ones under every grower
+/// configuration, leaking ones in batches over fresh growers, `FailAllocator` refusing all.
 #[test]
-fn binned_allocator_behind_wrappers_matches_the_model() {
-    run_freeing(9, WRAPPER_OPS, &|grower, rng, ops| {
-        // SAFETY: the test uses it from this thread only.
-        let alloc = unsafe { AssumeSingleThreaded::new(BinnedAllocator::with_grower(grower)) };
-        run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
+fn every_configuration_matches_the_model() {
+    common::each("shadow-model", true, |config| {
+        let seed = common::seed(config);
+        let body: Body<'_> = &|grower, rng, ops| {
+            let built = host::build(config, grower);
+            run(built.allocator(), grower, built.expect(config), rng, ops)
+        };
+        if config.frees {
+            run_freeing(seed, OPS, body);
+        } else if config.allocates {
+            // A page allocator spends a page or more on every allocation: smaller batches.
+            let (batch, capacity) = match (config.whole_pages, cfg!(miri)) {
+                (false, false) => (5_000, 1024),
+                (false, true) => (500, 64),
+                (true, false) => (500, 2048),
+                (true, true) => (100, 192),
+            };
+            run_leaking(seed, batch, capacity, body);
+        } else {
+            let grower = HostGrower::new(1);
+            let stats = body(&grower, &mut Rng::new(seed), OPS / 10);
+            assert_eq!(stats.allocs + stats.reallocs, 0);
+            assert!(stats.nulls > 0);
+        }
     });
-    run_freeing(10, WRAPPER_OPS, &|grower, rng, ops| {
-        let alloc = LockedAllocator::new(BinnedAllocator::with_grower(grower));
-        run(&alloc, grower, Expect::Frees(&alloc), rng, ops)
-    });
-}
-
-#[test]
-fn leaking_allocator_matches_the_model() {
-    let (batch, capacity) = if cfg!(miri) { (500, 64) } else { (5_000, 1024) };
-    run_leaking(4, batch, capacity, &|grower, rng, ops| {
-        run(
-            &LeakingAllocator::with_grower(grower),
-            grower,
-            Expect::Leaks,
-            rng,
-            ops,
-        )
-    });
-}
-
-#[test]
-fn locked_leaking_allocator_matches_the_model() {
-    let (capacity, ops) = if cfg!(miri) { (64, 500) } else { (1024, 5_000) };
-    let grower = HostGrower::new(capacity).with_tail(256);
-    let alloc = LockedAllocator::new(LeakingAllocator::with_grower(&grower));
-    let stats = run(&alloc, &grower, Expect::Leaks, &mut Rng::new(5), ops);
-    assert!(stats.allocs > stats.ops / 4);
-}
-
-#[test]
-fn leaking_page_allocator_matches_the_model() {
-    let (batch, capacity) = if cfg!(miri) { (100, 192) } else { (500, 2048) };
-    run_leaking(6, batch, capacity, &|grower, rng, ops| {
-        run(
-            &LeakingPageAllocator::with_grower(grower),
-            grower,
-            Expect::Leaks,
-            rng,
-            ops,
-        )
-    });
-}
-
-#[test]
-fn fail_allocator_returns_null_for_everything() {
-    let grower = HostGrower::new(1);
-    let stats = run(
-        &FailAllocator,
-        &grower,
-        Expect::Fail,
-        &mut Rng::new(7),
-        OPS / 10,
-    );
-    assert_eq!(stats.allocs + stats.reallocs, 0);
-    assert!(stats.nulls > 0);
 }

@@ -1,50 +1,48 @@
-//! `LockedAllocator` shared by threads on the host: four threads run random operations at once
+//! `LockedAllocator` shared by threads on the host: for every configuration that can run where
+//! threads do (the list's `host-threads` suite), four threads run random operations at once
 //! against one allocator and one shadow model, so a block handed to two threads, or memory lost
-//! to a race, shows.
+//! to a race, shows; then four threads allocate as fast as they can.
 
-use core::alloc::GlobalAlloc;
-use zepto_alloc::testing::{HostGrower, Inspect, run_threads};
-use zepto_alloc::{
-    BinnedAllocator, FreeListAllocator, LeakingAllocator, LockedAllocator, PAGE_SIZE,
-};
+mod common;
+
+use zepto_alloc::PAGE_SIZE;
+use zepto_alloc::testing::{HostGrower, run_threads};
+use zepto_configs::host;
 
 const THREADS: usize = 4;
 const OPS: usize = if cfg!(miri) { 80 } else { 100_000 };
 
-/// Four threads run `OPS` random operations each on a freeing allocator behind the lock; every
-/// block is freed in the end and none was refused.
-fn shared_by_four_threads<A: GlobalAlloc + Inspect + Send>(
-    alloc: &LockedAllocator<A>,
-    grower: &HostGrower,
-    seed: u64,
-) {
-    let stats = run_threads(alloc, grower, Some(alloc), THREADS, OPS, seed);
-    assert_eq!(stats.ops, THREADS * OPS);
-    assert_eq!(stats.nulls, 0);
-    assert_eq!(stats.frees, stats.allocs);
-}
-
+/// Four threads run random operations on the configuration: `OPS` each on a freeing one, whose
+/// every block is freed in the end and none refused; a quarter of that on a leaking one. Then
+/// [`hammer`], over a fresh grower.
 #[test]
-fn locked_free_list_shared_by_four_threads_loses_no_block() {
-    let grower = HostGrower::new(512).with_tail(PAGE_SIZE / 2);
-    let alloc = LockedAllocator::new(FreeListAllocator::with_grower(&grower));
-    shared_by_four_threads(&alloc, &grower, 11);
-}
-
-#[test]
-fn locked_binned_allocator_shared_by_four_threads_loses_no_block() {
-    let grower = HostGrower::new(512).with_tail(PAGE_SIZE / 2);
-    let alloc = LockedAllocator::new(BinnedAllocator::with_grower(&grower));
-    shared_by_four_threads(&alloc, &grower, 31);
-}
-
-#[test]
-fn locked_leaking_allocator_shared_by_four_threads() {
-    let grower = HostGrower::new(if cfg!(miri) { 64 } else { 8192 });
-    let alloc = LockedAllocator::new(LeakingAllocator::with_grower(&grower));
-    let stats = run_threads(&alloc, &grower, None, THREADS, OPS / 4, 21);
-    assert_eq!(stats.ops, THREADS * (OPS / 4));
-    assert_eq!(stats.nulls, 0);
+fn configurations_shared_by_four_threads() {
+    common::each("host-threads", false, |config| {
+        let seed = common::seed(config);
+        if config.frees {
+            let grower = HostGrower::new(512).with_tail(PAGE_SIZE / 2);
+            let built = host::build(config, &grower);
+            let stats = run_threads(
+                built.allocator(),
+                &grower,
+                built.inspect(),
+                THREADS,
+                OPS,
+                seed,
+            );
+            assert_eq!(stats.ops, THREADS * OPS);
+            assert_eq!(stats.nulls, 0);
+            assert_eq!(stats.frees, stats.allocs);
+        } else {
+            let grower = HostGrower::new(if cfg!(miri) { 64 } else { 8192 });
+            let built = host::build(config, &grower);
+            let stats = run_threads(built.allocator(), &grower, None, THREADS, OPS / 4, seed);
+            assert_eq!(stats.ops, THREADS * (OPS / 4));
+            assert_eq!(stats.nulls, 0);
+        }
+        let grower = HostGrower::new(if cfg!(miri) { 16 } else { 512 });
+        hammer(host::build(config, &grower).allocator());
+    });
 }
 
 /// A block handed back from a worker thread: the pointer itself (not its address, which would
@@ -58,7 +56,7 @@ unsafe impl Send for Block {}
 /// Four threads allocating small blocks as fast as they can, with no model in between, so that
 /// their calls really overlap; afterwards no two blocks may overlap and each still holds the
 /// pattern its thread wrote.
-fn hammer<A: core::alloc::GlobalAlloc + Sync>(alloc: &A) {
+fn hammer<A: core::alloc::GlobalAlloc + Sync + ?Sized>(alloc: &A) {
     use core::alloc::Layout;
     let per_thread = if cfg!(miri) { 100 } else { 50_000 };
     let layout = Layout::from_size_align(24, 8).unwrap();
@@ -99,26 +97,4 @@ fn hammer<A: core::alloc::GlobalAlloc + Sync>(alloc: &A) {
             "a block was written by two threads"
         );
     }
-}
-
-#[test]
-fn locked_leaking_allocator_under_contention() {
-    let grower = HostGrower::new(if cfg!(miri) { 16 } else { 512 });
-    hammer(&LockedAllocator::new(LeakingAllocator::with_grower(
-        &grower,
-    )));
-}
-
-#[test]
-fn locked_free_list_under_contention() {
-    let grower = HostGrower::new(if cfg!(miri) { 16 } else { 512 });
-    hammer(&LockedAllocator::new(FreeListAllocator::with_grower(
-        &grower,
-    )));
-}
-
-#[test]
-fn locked_binned_allocator_under_contention() {
-    let grower = HostGrower::new(if cfg!(miri) { 16 } else { 512 });
-    hammer(&LockedAllocator::new(BinnedAllocator::with_grower(&grower)));
 }

@@ -12,8 +12,8 @@
 //!   alignment, bounds, non-overlap, contents preserved, zeroed memory zero, nulls only when the
 //!   grower refused, and that free and used memory add up to what was grown; [`run_threads`]
 //!   does the same from several threads at once.
-//! - [`fuzz`] is the body of every fuzz target: a grower configuration and an allocator from the
-//!   input, then [`run`].
+//! - [`fuzz_grower`] reads the fuzz target's input: a grower configuration, then the operations
+//!   for [`run`] (the allocator comes from the list of configurations, `ci/configs`).
 
 mod fuzz;
 mod host_grower;
@@ -21,7 +21,7 @@ mod inspect;
 mod model;
 mod ops;
 
-pub use fuzz::{Subject, fuzz};
+pub use fuzz::fuzz_grower;
 pub use host_grower::{HostGrower, Order};
 pub use inspect::Inspect;
 pub use model::{Model, Reuse, Taken};

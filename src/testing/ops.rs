@@ -105,7 +105,7 @@ pub enum Expect<'a> {
 /// Runs at most `max_ops` operations decoded from `source` on `alloc`, which takes its memory
 /// from `grower`, checking every result against a shadow [`Model`]; then frees every block and
 /// checks that nothing was lost. Panics on the first discrepancy.
-pub fn run<A: GlobalAlloc>(
+pub fn run<A: GlobalAlloc + ?Sized>(
     alloc: &A,
     grower: &HostGrower,
     expect: Expect<'_>,
@@ -127,7 +127,7 @@ pub fn run<A: GlobalAlloc>(
 /// `seed`, `seed + 1`, ...) and all against one model, so a block handed to one thread that
 /// overlaps another thread's is caught. With `inspect` (a freeing allocator), the free list is
 /// checked once all threads are done: every grown byte accounted for, one block per region.
-pub fn run_threads<A: GlobalAlloc + Sync>(
+pub fn run_threads<A: GlobalAlloc + Sync + ?Sized>(
     alloc: &A,
     grower: &HostGrower,
     inspect: Option<&(dyn Inspect + Sync)>,
@@ -177,7 +177,7 @@ fn reuse(expect: Expect<'_>) -> Reuse {
 /// The operation loop. Allocator calls happen outside the model's lock, so threads really call
 /// the allocator concurrently; the model is locked to record and check each result. `inspect`
 /// (single-threaded runs only) checks the free list every 64 operations.
-fn drive<A: GlobalAlloc>(
+fn drive<A: GlobalAlloc + ?Sized>(
     alloc: &A,
     grower: &HostGrower,
     fail: bool,
@@ -266,7 +266,7 @@ fn drive<A: GlobalAlloc>(
 
 /// After every block is freed: for freeing allocators, the free list must account for every
 /// grown byte and hold exactly one block per contiguous grown region.
-fn finish<A: GlobalAlloc>(
+fn finish<A: GlobalAlloc + ?Sized>(
     alloc: &A,
     grower: &HostGrower,
     inspect: Option<&dyn Inspect>,
@@ -295,7 +295,7 @@ fn finish<A: GlobalAlloc>(
     }
 }
 
-fn free<A: GlobalAlloc>(alloc: &A, model: &mut Model, address: usize, stats: &mut Stats) {
+fn free<A: GlobalAlloc + ?Sized>(alloc: &A, model: &mut Model, address: usize, stats: &mut Stats) {
     let (ptr, layout) = model.remove(address);
     // SAFETY: the model only holds live blocks from `alloc`, with their layouts.
     unsafe { alloc.dealloc(ptr, layout) };

@@ -16,8 +16,10 @@
 // once, each writing a pattern of its own; at a barrier the main thread checks that no two
 // threads' live blocks overlap, then every thread checks its contents and frees everything.
 //
-// Usage: node run.mjs LABEL=PATH.wasm ... [--expect-failure LABEL=PATH.wasm ...]
-// LABEL is TARGET/OPT-LEVEL/CONFIG (`wasm32-wasip1-threads/z/free-locked`). Modules after
+// Usage: node run.mjs --configurations LIST.json LABEL=PATH.wasm ...
+//                    [--expect-failure LABEL=PATH.wasm ...]
+// LIST.json is `configs json` (the properties of the configurations in size-budget.toml). LABEL
+// is TARGET/OPT-LEVEL/CONFIG (`wasm32-wasip1-threads/z/free-locked`). Modules after
 // `--expect-failure` must fail (a trap or a failed check): negative controls. Prints a line per
 // module and "N passed, N failed".
 import { readFileSync } from 'node:fs';
@@ -44,13 +46,14 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-/// What a configuration is, from its name.
+/// The properties of every configuration, from the list (`configs json`, size-budget.toml).
+let CONFIGURATIONS = {};
+
+/// What a configuration is: whether it refuses everything, takes whole pages per allocation,
+/// frees. Reference rows (lol_alloc's) count as leaking.
 function kind(config) {
-  return {
-    fails: config === 'fail',
-    pages: config === 'page',
-    frees: /^(free|binned)(-locked|-unlocked)?$/.test(config),
-  };
+  const c = CONFIGURATIONS[config] ?? { allocates: true, wholePages: false, frees: false };
+  return { fails: !c.allocates, pages: c.wholePages, frees: c.frees };
 }
 
 /// Imports for a probe module: the shared memory on the threads target, and any WASI function a
@@ -320,7 +323,11 @@ if (!isMainThread) {
     return result + outOfMemory(s, config);
   };
 
-  const args = process.argv.slice(2);
+  let args = process.argv.slice(2);
+  if (args[0] === '--configurations') {
+    CONFIGURATIONS = JSON.parse(readFileSync(args[1], 'utf8'));
+    args = args.slice(2);
+  }
   const split = args.indexOf('--expect-failure');
   const cases = [
     ...(split < 0 ? args : args.slice(0, split)).map((a) => [a, false]),

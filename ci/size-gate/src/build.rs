@@ -131,6 +131,11 @@ pub fn measure(
         .arg(features.join(","))
         .arg("--target-dir")
         .arg(&target_dir)
+        // The configuration, from the list (none: std's default allocator).
+        .env(
+            zepto_configs::generate::VARIABLE,
+            config.select.unwrap_or(""),
+        )
         // A cargo or rustup set up for the gate's own build must not leak into this one.
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("CARGO_TARGET_DIR");

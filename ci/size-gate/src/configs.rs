@@ -1,7 +1,8 @@
 //! The configurations the gate measures: ours, and the reference rows built in the same run.
 //!
-//! [`BASE`] lists them once, for `wasm32-unknown-unknown`; [`all`] adds ours and lol_alloc's again
-//! for `wasm32v1-none` (named `v1-<name>`), so a configuration is listed in one place only.
+//! They come from the one list, `size-budget.toml` (read through `ci/configs`): [`all`] takes ours
+//! and the reference rows from it, for `wasm32-unknown-unknown`, and ours and lol_alloc's again for
+//! `wasm32v1-none` (named `v1-<name>`).
 
 use std::sync::OnceLock;
 
@@ -21,14 +22,6 @@ impl Target {
             Target::V1None => "wasm32v1-none",
         }
     }
-
-    /// The prefix of this target's configuration names.
-    fn prefix(self) -> &'static str {
-        match self {
-            Target::Unknown => "",
-            Target::V1None => "v1-",
-        }
-    }
 }
 
 /// Who a configuration's allocator comes from.
@@ -44,12 +37,14 @@ pub enum Origin {
     Peer,
 }
 
-/// One `#[global_allocator]` choice of `example/`.
+/// One `#[global_allocator]` choice of `example/`, on one target.
 #[derive(Clone, Copy, Debug)]
 pub struct Config {
-    /// Name in tables and in `size-budget.toml`.
+    /// Name in tables: the list's name, `v1-` in front for `wasm32v1-none`.
     pub name: &'static str,
-    /// The `example/` feature that selects it (`None`: std's allocator, no feature).
+    /// The list's name, which `ZEPTO_CONFIG` selects (`None`: std's allocator, no global one).
+    pub select: Option<&'static str>,
+    /// The `example/` feature that brings in the allocator's crate (reference rows).
     pub feature: Option<&'static str>,
     pub origin: Origin,
     /// For ours: the lol_alloc configuration it replaces.
@@ -57,127 +52,73 @@ pub struct Config {
     /// What it is, for the report.
     pub description: &'static str,
     pub target: Target,
+    /// It refuses every request (`FailAllocator`, ours or lol_alloc's).
+    pub always_fails: bool,
 }
 
-const fn ours(name: &'static str, lol: &'static str, description: &'static str) -> Config {
-    Config {
-        name,
-        feature: Some(name),
-        origin: Origin::Ours,
-        lol: Some(lol),
-        description,
-        target: Target::Unknown,
-    }
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
 }
 
-const fn peer(name: &'static str, description: &'static str) -> Config {
-    Config {
-        name,
-        feature: Some(name),
-        origin: Origin::Peer,
-        lol: None,
-        description,
-        target: Target::Unknown,
-    }
-}
-
-/// One of ours with no lol_alloc counterpart.
-const fn ours_new(name: &'static str, description: &'static str) -> Config {
-    Config {
-        name,
-        feature: Some(name),
-        origin: Origin::Ours,
-        lol: None,
-        description,
-        target: Target::Unknown,
-    }
-}
-
-const fn lol(name: &'static str, description: &'static str) -> Config {
-    Config {
-        name,
-        feature: Some(name),
-        origin: Origin::Lol,
-        lol: None,
-        description,
-        target: Target::Unknown,
-    }
-}
-
-/// Every configuration for `wasm32-unknown-unknown`, ours first. `fail` must stay first: it is the
-/// floor the others are measured over.
-pub const BASE: &[Config] = &[
-    ours("fail", "lol-fail", "FailAllocator"),
-    ours("page", "lol-page", "LeakingPageAllocator"),
-    ours("leak", "lol-leak", "AssumeSingleThreaded<LeakingAllocator>"),
-    ours(
-        "free",
-        "lol-free",
-        "AssumeSingleThreaded<FreeListAllocator>",
-    ),
-    ours(
-        "leak-locked",
-        "lol-leak-locked",
-        "LockedAllocator<LeakingAllocator>",
-    ),
-    ours(
-        "free-locked",
-        "lol-free-locked",
-        "LockedAllocator<FreeListAllocator>",
-    ),
-    ours_new("binned", "AssumeSingleThreaded<BinnedAllocator>"),
-    ours_new("binned-locked", "LockedAllocator<BinnedAllocator>"),
-    lol("lol-fail", "lol_alloc FailAllocator"),
-    lol("lol-page", "lol_alloc LeakingPageAllocator"),
-    lol(
-        "lol-leak",
-        "lol_alloc AssumeSingleThreaded<LeakingAllocator>",
-    ),
-    lol(
-        "lol-free",
-        "lol_alloc AssumeSingleThreaded<FreeListAllocator>",
-    ),
-    lol(
-        "lol-leak-locked",
-        "lol_alloc LockedAllocator<LeakingAllocator>",
-    ),
-    lol(
-        "lol-free-locked",
-        "lol_alloc LockedAllocator<FreeListAllocator>",
-    ),
-    peer("talc", "talc 5.1.1 WasmDynamicTalc"),
-    peer("rlsf", "rlsf 0.2.3 SmallGlobalTlsf"),
-    peer("dlmalloc", "dlmalloc 0.2.14 GlobalDlmalloc"),
-    peer("wee_alloc", "wee_alloc 0.4.5 WeeAlloc"),
-    Config {
-        name: "std",
-        feature: None,
-        origin: Origin::Std,
-        lol: None,
-        description: "std's default allocator (dlmalloc)",
-        target: Target::Unknown,
-    },
-];
-
-/// Every configuration: [`BASE`], then ours and lol_alloc's for `wasm32v1-none`, whose example
-/// is `no_std` (std's allocator and the peers are left out there).
+/// Every configuration of the list (size-budget.toml, read through ci/configs): ours first, in
+/// the list's order (`fail` first: it is the floor the others are measured over), then the
+/// reference rows; then ours and lol_alloc's again for `wasm32v1-none` (named `v1-<name>`), whose
+/// example is `no_std` (std's allocator and the peers are left out there). The negative controls
+/// are not measured.
 pub fn all() -> &'static [Config] {
     static ALL: OnceLock<Vec<Config>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-        let target = Target::V1None;
-        let again = BASE
-            .iter()
-            .filter(|c| matches!(c.origin, Origin::Ours | Origin::Lol))
-            .map(|c| Config {
-                name: leak(format!("{}{}", target.prefix(), c.name)),
-                feature: c.feature,
-                origin: c.origin,
-                lol: c.lol.map(|lol| leak(format!("{}{lol}", target.prefix()))),
-                description: leak(format!("{} ({})", c.description, target.triple())),
-                target,
+        let list = zepto_configs::List::load().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            list.ours().next().map(|c| c.name.as_str()),
+            Some("fail"),
+            "size-budget.toml: `fail` must come first, the floor of every row"
+        );
+        let mut base = Vec::new();
+        for config in list.ours() {
+            base.push(Config {
+                name: leak(config.name.clone()),
+                select: Some(leak(config.name.clone())),
+                feature: None,
+                origin: Origin::Ours,
+                lol: config.lol.clone().map(leak),
+                description: leak(config.description()),
+                target: Target::Unknown,
+                always_fails: !config.allocates,
             });
-        BASE.iter().copied().chain(again).collect()
+        }
+        for reference in &list.references {
+            let origin = match (reference.name.as_str(), &reference.global) {
+                (_, None) => Origin::Std,
+                (name, _) if name.starts_with("lol-") => Origin::Lol,
+                _ => Origin::Peer,
+            };
+            base.push(Config {
+                name: leak(reference.name.clone()),
+                select: reference
+                    .global
+                    .as_ref()
+                    .map(|_| leak(reference.name.clone())),
+                feature: reference.feature.clone().map(leak),
+                origin,
+                lol: None,
+                description: leak(reference.description.clone()),
+                target: Target::Unknown,
+                always_fails: reference.name == "lol-fail",
+            });
+        }
+        let v1 = base
+            .iter()
+            .filter(|c| c.origin == Origin::Ours || list.reference(c.name).is_some_and(|r| r.v1))
+            .map(|c| Config {
+                name: leak(format!("v1-{}", c.name)),
+                lol: c.lol.map(|lol| leak(format!("v1-{lol}"))),
+                description: leak(format!("{} (wasm32v1-none)", c.description)),
+                target: Target::V1None,
+                ..*c
+            })
+            .collect::<Vec<_>>();
+        base.into_iter().chain(v1).collect()
     })
 }
 
@@ -194,13 +135,6 @@ pub fn floor_on(target: Target, lol: bool) -> &'static str {
         (Target::Unknown, true) => "lol-fail",
         (Target::V1None, false) => "v1-fail",
         (Target::V1None, true) => "v1-lol-fail",
-    }
-}
-
-impl Config {
-    /// `FailAllocator`, ours or lol_alloc's: refuses every request.
-    pub fn always_fails(&self) -> bool {
-        matches!(self.feature, Some("fail" | "lol-fail"))
     }
 }
 

@@ -321,7 +321,7 @@ fn traps(module: &Module, config: &Config, probe: Probe) -> Result<Vec<String>, 
     let policy = match probe {
         Probe::Box => scan::Policy {
             may_abort: &["hello"],
-            always_fails: config.always_fails(),
+            always_fails: config.always_fails,
         },
         Probe::Full => scan::Policy::default(),
     };

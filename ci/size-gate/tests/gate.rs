@@ -63,7 +63,7 @@ fn a_budget_below_the_measured_figure_fails_and_names_the_configuration() {
         .len();
     let budgets = std::fs::read_to_string(root().join("size-budget.toml")).unwrap();
     let mut table: toml::Table = budgets.parse().unwrap();
-    table["leak"]["box"] = toml::Value::Integer(measured as i64 - 1);
+    table["leak"]["budget"]["box"] = toml::Value::Integer(measured as i64 - 1);
     let lowered = temp_file("budget.toml", &table.to_string());
 
     let output = gate(&["--only", "leak", "--budget", lowered.to_str().unwrap()]);
@@ -90,7 +90,7 @@ fn a_budget_above_lol_alloc_fails() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let budgets = std::fs::read_to_string(root().join("size-budget.toml")).unwrap();
     let mut table: toml::Table = budgets.parse().unwrap();
-    table["page"]["full"] = toml::Value::Integer(100_000);
+    table["page"]["budget"]["full"] = toml::Value::Integer(100_000);
     let raised = temp_file("raised.toml", &table.to_string());
     let output = gate(&["--only", "page", "--budget", raised.to_str().unwrap()]);
     std::fs::remove_file(&raised).unwrap();

@@ -1,6 +1,7 @@
-//! The body of every `wasm32-wasip1` test program: one allocator configuration as the
-//! `#[global_allocator]` of a std program (one binary each, in `src/bin/`), sharing linear memory
-//! with wasi-libc's `malloc`, which std itself calls for environment variables and paths.
+//! The body of the `wasm32-wasip1` test program: one configuration of the list as the
+//! `#[global_allocator]` of a std program (`src/bin/configuration.rs`, built once for each),
+//! sharing linear memory with wasi-libc's `malloc`, which std itself calls for environment
+//! variables and paths.
 //!
 //! `run.mjs` runs each program under Node's WASI (`node:wasi`) with an environment variable and
 //! a preopened directory. A program fails by panicking (exit code 101) or by trapping.

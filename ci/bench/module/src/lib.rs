@@ -1,10 +1,9 @@
 //! The benchmark's wasm module: workloads that run entirely inside wasm (one call from JavaScript
-//! per run, none per operation) against one global allocator, chosen by a feature:
-//!
-//! - `free`, `binned`: ours, in `AssumeSingleThreaded`;
-//! - `lol-free`: lol_alloc 0.4.1's free list; `talc`: talc 5.1.1's `WasmDynamicTalc`;
-//!   `rlsf`: rlsf 0.2.3's `SmallGlobalTlsf`; `dlmalloc`: the dlmalloc 0.2 crate;
-//! - none: std's default allocator (dlmalloc compiled into std).
+//! per run, none per operation) against one global allocator, named by `ZEPTO_CONFIG` from the
+//! list in `size-budget.toml` (build.rs writes it): ours (the `bench` suite: freeing, single
+//! threaded), or a reference row the benchmark runs (lol_alloc 0.4.1's free list, talc 5.1.1's
+//! `WasmDynamicTalc`, rlsf 0.2.3's `SmallGlobalTlsf`, the dlmalloc 0.2 crate, whose crates come in
+//! with the features `lol`, `talc`, `rlsf`, `dlmalloc`; `std`, std's default allocator).
 //!
 //! Every allocator is wrapped in [`Counted`], which counts calls and tracks live bytes, so a run
 //! reports how many allocator operations it made and the most bytes it had live at once.
@@ -85,43 +84,10 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counted<A> {
     }
 }
 
-/// Declares the counted global allocator for a feature.
-macro_rules! allocator {
-    ($($feature:literal => $ty:ty = $init:expr;)*) => {$(
-        #[cfg(all(target_arch = "wasm32", feature = $feature))]
-        #[global_allocator]
-        static ALLOCATOR: Counted<$ty> = Counted::new($init);
-    )*};
-}
-
-allocator! {
-    "free" => zepto_alloc::AssumeSingleThreaded<zepto_alloc::FreeListAllocator> =
-        // SAFETY: a wasm module without the `atomics` feature has one thread.
-        unsafe { zepto_alloc::AssumeSingleThreaded::new(zepto_alloc::FreeListAllocator::new()) };
-    "binned" => zepto_alloc::AssumeSingleThreaded<zepto_alloc::BinnedAllocator> =
-        // SAFETY: a wasm module without the `atomics` feature has one thread.
-        unsafe { zepto_alloc::AssumeSingleThreaded::new(zepto_alloc::BinnedAllocator::new()) };
-    "lol-free" => lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-        // SAFETY: a wasm module without the `atomics` feature has one thread.
-        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
-    "talc" => talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-    "rlsf" => rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
-    "dlmalloc" => dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
-}
-
-#[cfg(all(
-    target_arch = "wasm32",
-    not(any(
-        feature = "free",
-        feature = "binned",
-        feature = "lol-free",
-        feature = "talc",
-        feature = "rlsf",
-        feature = "dlmalloc"
-    ))
-))]
-#[global_allocator]
-static ALLOCATOR: Counted<std::alloc::System> = Counted::new(std::alloc::System);
+// The counted global allocator: the configuration or reference row named by `ZEPTO_CONFIG`
+// (size-budget.toml; `std` for std's default), inside `Counted`, written by build.rs.
+#[cfg(target_arch = "wasm32")]
+include!(concat!(env!("OUT_DIR"), "/configuration.rs"));
 
 /// Allocator calls since the last workload started.
 #[cfg(target_arch = "wasm32")]

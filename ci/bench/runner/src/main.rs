@@ -25,61 +25,54 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// An allocator under test: its name in tables, the module feature, the size-gate configuration.
+/// An allocator under test: its name in tables, the list's name (which `ZEPTO_CONFIG` selects and
+/// the size gate measures), the module feature that brings in its crate.
 struct Allocator {
     name: &'static str,
+    config: &'static str,
     feature: Option<&'static str>,
-    size_config: &'static str,
     ours: bool,
 }
 
 /// The baseline every ratio is against: std's default allocator.
 const BASELINE: &str = "dlmalloc (std)";
 
-const ALLOCATORS: &[Allocator] = &[
-    Allocator {
-        name: BASELINE,
-        feature: None,
-        size_config: "std",
-        ours: false,
-    },
-    Allocator {
-        name: "dlmalloc 0.2",
-        feature: Some("dlmalloc"),
-        size_config: "dlmalloc",
-        ours: false,
-    },
-    Allocator {
-        name: "talc 5",
-        feature: Some("talc"),
-        size_config: "talc",
-        ours: false,
-    },
-    Allocator {
-        name: "rlsf 0.2 small",
-        feature: Some("rlsf"),
-        size_config: "rlsf",
-        ours: false,
-    },
-    Allocator {
-        name: "lol_alloc FreeList",
-        feature: Some("lol-free"),
-        size_config: "lol-free",
-        ours: false,
-    },
-    Allocator {
-        name: "zepto FreeList",
-        feature: Some("free"),
-        size_config: "free",
-        ours: true,
-    },
-    Allocator {
-        name: "zepto Binned",
-        feature: Some("binned"),
-        size_config: "binned",
-        ours: true,
-    },
-];
+/// What the benchmark runs, from the list (size-budget.toml): the reference rows it names (std's
+/// default first, the baseline), then ours in its `bench` suite (freeing, single-threaded), named
+/// after their allocator ("zepto Binned").
+fn allocators() -> Result<Vec<Allocator>, String> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let list = zepto_configs::List::load()?;
+    let mut all: Vec<Allocator> = list
+        .references
+        .iter()
+        .filter_map(|r| {
+            Some(Allocator {
+                name: leak(r.bench.clone()?),
+                config: leak(r.name.clone()),
+                feature: r.feature.clone().map(leak),
+                ours: false,
+            })
+        })
+        .collect();
+    all.sort_by_key(|a| a.name != BASELINE);
+    let bench = zepto_configs::suites::find("bench").ok_or("no bench suite")?;
+    for config in list.ours().filter(|c| bench.runs(c)) {
+        let allocator = config.recipe.allocator();
+        all.push(Allocator {
+            name: leak(format!("zepto {}", allocator.trim_end_matches("Allocator"))),
+            config: leak(config.name.clone()),
+            feature: None,
+            ours: true,
+        });
+    }
+    if all.first().map(|a| a.name) != Some(BASELINE) {
+        return Err(format!(
+            "size-budget.toml: no reference row with bench = {BASELINE:?}"
+        ));
+    }
+    Ok(all)
+}
 
 /// A way to build the modules: every allocator is built the same way for each, and each is a run
 /// of its own, so ratios compare allocators built alike.
@@ -177,9 +170,10 @@ fn bench() -> Result<(), String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
     // Sizes first: a missing measurement should fail before minutes of building.
+    let allocators = allocators()?;
     let mut sizes = BTreeMap::new();
-    for allocator in ALLOCATORS {
-        let path = root.join(format!("target/size/{}-full.wasm", allocator.size_config));
+    for allocator in &allocators {
+        let path = root.join(format!("target/size/{}-full.wasm", allocator.config));
         let bytes = std::fs::metadata(&path)
             .map_err(|e| format!("{}: {e} (run ci/size-check.sh first)", path.display()))?
             .len();
@@ -192,7 +186,7 @@ fn bench() -> Result<(), String> {
     let mut charts = Vec::new();
     for level in LEVELS {
         let mut modules = Vec::new();
-        for allocator in ALLOCATORS {
+        for allocator in &allocators {
             eprintln!(
                 "bench: building the module for {} ({})",
                 allocator.name, level.label
@@ -212,12 +206,12 @@ fn bench() -> Result<(), String> {
             .arg(&plan_path))?;
         let runs: Vec<Run> = output.lines().map(Run::parse).collect::<Result<_, _>>()?;
 
-        let names: Vec<&str> = ALLOCATORS.iter().map(|a| a.name).collect();
+        let names: Vec<&str> = allocators.iter().map(|a| a.name).collect();
         let workload_names: Vec<&str> = workloads.iter().map(|w| w.name).collect();
         let summary = Summary::new(&runs, &names, &workload_names, BASELINE)?;
         let table = summary.markdown(&sizes, &environment, rounds, level.label);
         report.push_str(&format!("### Built with {}\n\n{table}\n", level.label));
-        let points: Vec<chart::Point> = ALLOCATORS
+        let points: Vec<chart::Point> = allocators
             .iter()
             .map(|a| chart::Point {
                 label: a.name,
@@ -275,8 +269,7 @@ fn bench() -> Result<(), String> {
 /// Builds the module for one allocator (its own target directory: a `cdylib`'s file name has no
 /// feature hash).
 fn build(root: &Path, out: &Path, allocator: &Allocator, level: &Level) -> Result<PathBuf, String> {
-    let feature = allocator.feature.unwrap_or("std");
-    let target_dir = out.join("build").join(feature);
+    let target_dir = out.join("build").join(allocator.config);
     let mut cargo = Command::new("cargo");
     cargo
         .current_dir(root)
@@ -294,7 +287,8 @@ fn build(root: &Path, out: &Path, allocator: &Allocator, level: &Level) -> Resul
             level.profile,
         ])
         .arg("--target-dir")
-        .arg(&target_dir);
+        .arg(&target_dir)
+        .env(zepto_configs::generate::VARIABLE, allocator.config);
     if let Some(feature) = allocator.feature {
         cargo.args(["--features", feature]);
     }
@@ -303,7 +297,7 @@ fn build(root: &Path, out: &Path, allocator: &Allocator, level: &Level) -> Resul
         .join("wasm32-unknown-unknown")
         .join(level.profile)
         .join("zepto_bench_module.wasm");
-    let module = out.join(format!("{feature}-{}.wasm", level.profile));
+    let module = out.join(format!("{}-{}.wasm", allocator.config, level.profile));
     std::fs::copy(&built, &module).map_err(|e| format!("{}: {e}", built.display()))?;
     Ok(module)
 }

@@ -1,6 +1,6 @@
-//! Workloads shared by the per-configuration test binaries. Each binary installs one allocator as
-//! its `#[global_allocator]` (so the test harness runs on it too) and instantiates
-//! [`allocator_tests!`].
+//! Workloads shared by the test binaries. `configuration.rs` installs a configuration of the list
+//! as its `#[global_allocator]` (so the test harness runs on it too) and instantiates
+//! [`allocator_tests!`]; the other binaries use what they need.
 
 //!
 //! Every allocation goes through `black_box`: LLVM may remove an allocation whose memory it can
@@ -229,16 +229,21 @@ pub fn phase_change(first: usize, second: usize) {
     );
 }
 
-/// The tests every configuration runs. `scale` sizes the collections workload; `frees` adds the
-/// checks that memory stops growing once a workload repeats.
+/// The tests every configuration runs: std collections, page-boundary boxes, alignments,
+/// `realloc` and `alloc_zeroed`; and, for a freeing configuration (`cfg(zepto_frees)`, set by
+/// build.rs from the list), the checks that memory stops growing once a workload repeats.
 #[macro_export]
 macro_rules! allocator_tests {
-    (scale = $scale:expr, frees = $frees:tt) => {
+    () => {
         use wasm_bindgen_test::wasm_bindgen_test;
+
+        /// The collections workload's scale: light for an allocator that spends fresh pages on
+        /// every allocation.
+        const SCALE: usize = if cfg!(zepto_whole_pages) { 1 } else { 16 };
 
         #[wasm_bindgen_test]
         fn std_collections_under_load() {
-            common::collections($scale);
+            common::collections(SCALE);
         }
 
         #[wasm_bindgen_test]
@@ -261,39 +266,41 @@ macro_rules! allocator_tests {
             common::alloc_zeroed_is_zero();
         }
 
-        $crate::allocator_tests!(@frees $frees, $scale);
+        /// For the freeing configurations only (`frees` in the list).
+        #[cfg(zepto_frees)]
+        mod frees {
+            use super::*;
+
+            #[wasm_bindgen_test]
+            fn repeating_a_workload_does_not_grow_memory() {
+                common::memory_stays_flat(3, || {
+                    common::collections(SCALE);
+                    common::page_boundary_boxes();
+                    common::realloc_keeps_contents();
+                });
+            }
+
+            #[wasm_bindgen_test]
+            fn wee_alloc_leak_pattern_keeps_memory_flat() {
+                common::memory_stays_flat(10_000, common::wee_alloc_round);
+            }
+
+            #[wasm_bindgen_test]
+            fn just_below_a_page_keeps_memory_flat() {
+                common::memory_stays_flat(10_000, common::just_below_a_page_round);
+            }
+
+            #[wasm_bindgen_test]
+            fn tiny_blocks_freed_serve_200_kb_blocks() {
+                common::phase_change(16, 200_000);
+            }
+
+            #[wasm_bindgen_test]
+            fn blocks_of_200_kb_freed_serve_tiny_blocks() {
+                common::phase_change(200_000, 16);
+            }
+        }
     };
-    (@frees true, $scale:expr) => {
-        #[wasm_bindgen_test]
-        fn repeating_a_workload_does_not_grow_memory() {
-            common::memory_stays_flat(3, || {
-                common::collections($scale);
-                common::page_boundary_boxes();
-                common::realloc_keeps_contents();
-            });
-        }
-
-        #[wasm_bindgen_test]
-        fn wee_alloc_leak_pattern_keeps_memory_flat() {
-            common::memory_stays_flat(10_000, common::wee_alloc_round);
-        }
-
-        #[wasm_bindgen_test]
-        fn just_below_a_page_keeps_memory_flat() {
-            common::memory_stays_flat(10_000, common::just_below_a_page_round);
-        }
-
-        #[wasm_bindgen_test]
-        fn tiny_blocks_freed_serve_200_kb_blocks() {
-            common::phase_change(16, 200_000);
-        }
-
-        #[wasm_bindgen_test]
-        fn blocks_of_200_kb_freed_serve_tiny_blocks() {
-            common::phase_change(200_000, 16);
-        }
-    };
-    (@frees false, $scale:expr) => {};
 }
 
 /// Pages in [`ArenaGrower`]'s arena.
