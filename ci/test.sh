@@ -61,7 +61,7 @@ wasm_tests() {
     configs mark "$suite" "$config"
   done
   cargo test --locked --package zepto_alloc_wasm_tests --target wasm32-unknown-unknown \
-    --test fail --test first_grow --test heap_tail --test out_of_memory
+    --test fail --test first_grow --test heap_tail --test out_of_memory --test checked
   covered "$suite"
 }
 
@@ -269,6 +269,10 @@ for s in "${STEPS[@]}"; do
           --target wasm32-wasip1 --profile test --bin configuration
         cp target/wasm32-wasip1/debug/configuration.wasm "target/wasi/$config.wasm"
       done
+      # CheckedAllocator as a program hunting a heap bug uses it: reports on stderr.
+      cargo build --locked --quiet --package zepto_alloc_wasi_tests --target wasm32-wasip1 \
+        --profile test --bin checked
+      cp target/wasm32-wasip1/debug/checked.wasm target/wasi/checked-example.wasm
       # --single-threaded-gc: Node 20's WASI segfaults now and then (2 to 5 runs in 8 here) after
       # a program grew memory in many steps, even with std's own allocator and no crate of ours;
       # with the garbage collector on one thread it ran clean in every try.

@@ -28,6 +28,11 @@
 //! | `AssumeSingleThreaded<LeakingAllocator>` | 179 |
 //! | `AssumeSingleThreaded<FreeListAllocator>` | 440 |
 //! | `AssumeSingleThreaded<BinnedAllocator>` | 981 |
+//! | `CountingAllocator<AssumeSingleThreaded<FreeListAllocator>>` | 730 |
+//! | `CountingAllocator<AssumeSingleThreaded<BinnedAllocator>>` | 1270 |
+//! | `CountingAllocator<LockedAllocator<BinnedAllocator>>` | 1360 |
+//! | `CheckedAllocator<AssumeSingleThreaded<FreeListAllocator>>` | 1988 |
+//! | `CheckedAllocator<AssumeSingleThreaded<BinnedAllocator>>` | 2449 |
 //! | `lol_alloc AssumeSingleThreaded<FreeListAllocator>` | 575 |
 //! | `talc 5.1.1 WasmDynamicTalc` | 1608 |
 //! | `rlsf 0.2.3 SmallGlobalTlsf` | 1143 |
@@ -56,6 +61,13 @@
 //!
 //! Failures are null returns: no code path panics, and requests whose size arithmetic would
 //! overflow, or whose block would end at the top of the address space, are refused.
+//!
+//! # Measuring and debugging
+//!
+//! [`CountingAllocator`] counts what passes through any allocator (live and peak bytes, calls,
+//! failures), and [`CountingGrower`] what an allocator took from memory. [`CheckedAllocator`], for
+//! development builds, catches heap misuse where it happens: double frees, frees with the wrong
+//! layout, writes past the end of a block or after it was freed.
 //!
 //! # Memory
 //!
@@ -91,6 +103,9 @@
 extern crate std;
 
 mod binned;
+mod checked;
+mod counting;
+mod counting_grower;
 mod dead_argument;
 mod fail;
 mod free_list;
@@ -107,6 +122,9 @@ mod wasm_grower;
 pub mod testing;
 
 pub use binned::BinnedAllocator;
+pub use checked::{CheckedAllocator, FREED_BYTE, QUARANTINE, Violation, ViolationKind};
+pub use counting::{Counters, CountingAllocator};
+pub use counting_grower::{CountingGrower, GrowthCounter};
 pub use fail::FailAllocator;
 pub use free_list::FreeListAllocator;
 pub use grower::{MemoryGrower, PAGE_SIZE};

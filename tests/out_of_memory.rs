@@ -71,7 +71,12 @@ fn recovers_after_frees(config: &Configuration) {
     let small = layout(40, 8);
     let blocks = exhaust(alloc, small);
     assert_eq!(grower.pages(), 4, "it grew to the limit");
-    assert_eq!(blocks.len(), blocks_until_full(config, 40));
+    // A checking wrapper asks the allocator for more per block than the program asks for: the
+    // exact figures below are for the blocks as asked.
+    let exact = !config.recipe.wrappers().contains(&"CheckedAllocator");
+    if exact {
+        assert_eq!(blocks.len(), blocks_until_full(config, 40));
+    }
     let refusals = grower.refusals();
     for _ in 0..10 {
         // SAFETY: non-zero sizes; `blocks[0]` is live with `small`.
@@ -107,6 +112,7 @@ fn recovers_after_frees(config: &Configuration) {
         _ => 0,
     };
     let largest = inspect.free_blocks()[0].1 - words * size_of::<usize>();
+    let largest = if exact { largest } else { largest / 2 };
     // SAFETY: non-zero size.
     assert!(!unsafe { alloc.alloc(layout(largest, 8)) }.is_null());
     assert_eq!(grower.pages(), 4);

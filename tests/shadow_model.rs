@@ -106,7 +106,11 @@ fn every_configuration_matches_the_model() {
         let seed = common::seed(config);
         let body: Body<'_> = &|grower, rng, ops| {
             let built = host::build(config, grower);
-            run(built.allocator(), grower, built.expect(config), rng, ops)
+            let stats = run(built.allocator(), grower, built.expect(config), rng, ops);
+            if let Some(counters) = built.counters() {
+                host::counted_as_the_model_did(counters, &stats);
+            }
+            stats
         };
         if config.frees {
             run_freeing(seed, OPS, body);

@@ -33,6 +33,19 @@ fn configurations_shared_by_four_threads() {
             assert_eq!(stats.ops, THREADS * OPS);
             assert_eq!(stats.nulls, 0);
             assert_eq!(stats.frees, stats.allocs);
+            // A counting configuration counted every call of the four threads.
+            if let Some(c) = built.counters() {
+                assert_eq!(
+                    (
+                        c.live_bytes,
+                        c.allocations,
+                        c.deallocations,
+                        c.reallocations,
+                        c.failures
+                    ),
+                    (0, stats.allocs, stats.frees, stats.reallocs, 0)
+                );
+            }
         } else {
             let grower = HostGrower::new(if cfg!(miri) { 64 } else { 8192 });
             let built = host::build(config, &grower);

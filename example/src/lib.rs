@@ -104,6 +104,29 @@ mod probe {
         }
     }
 
+    /// For a counting configuration: its six counters (live bytes, peak bytes, allocations,
+    /// deallocations, reallocations, failures), written as words to `out`, so the matrix's driver
+    /// can check them against what it did.
+    ///
+    /// # Safety
+    ///
+    /// `out` is valid for writing six `usize`s.
+    #[cfg(zepto_counts)]
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn probe_counters(out: *mut usize) {
+        let c = super::ALLOCATOR.counters();
+        let words = [
+            c.live_bytes,
+            c.peak_bytes,
+            c.allocations,
+            c.deallocations,
+            c.reallocations,
+            c.failures,
+        ];
+        // SAFETY: the caller's contract.
+        unsafe { out.cast::<[usize; 6]>().write_unaligned(words) }
+    }
+
     /// `dealloc` with a run-time layout.
     ///
     /// # Safety

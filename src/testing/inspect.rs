@@ -1,6 +1,6 @@
 //! [`Inspect`]: what a test may see of a freeing allocator's internals.
 
-use crate::{AssumeSingleThreaded, LockedAllocator};
+use crate::{AssumeSingleThreaded, CheckedAllocator, CountingAllocator, LockedAllocator};
 use core::alloc::Layout;
 use std::vec::Vec;
 
@@ -82,5 +82,50 @@ impl<T: Inspect> Inspect for LockedAllocator<T> {
 
     fn joins_any_adjacent(&self) -> bool {
         self.with_lock(Inspect::joins_any_adjacent)
+    }
+}
+
+impl<T: Inspect> Inspect for CountingAllocator<T> {
+    fn free_blocks(&self) -> Vec<(usize, usize)> {
+        self.inner().free_blocks()
+    }
+
+    unsafe fn extent(&self, ptr: *mut u8, layout: Layout) -> (usize, usize) {
+        // SAFETY: forwarded contract.
+        unsafe { self.inner().extent(ptr, layout) }
+    }
+
+    fn region_overhead(&self) -> (usize, usize) {
+        self.inner().region_overhead()
+    }
+
+    fn joins_any_adjacent(&self) -> bool {
+        self.inner().joins_any_adjacent()
+    }
+}
+
+/// A checked block is its payload's inner block, header and guard included; freed blocks are free
+/// once they leave the quarantine, which `free_blocks` empties first (so that freeing everything
+/// still leaves one free block per region inside).
+impl<T: Inspect + core::alloc::GlobalAlloc> Inspect for CheckedAllocator<T> {
+    fn free_blocks(&self) -> Vec<(usize, usize)> {
+        self.release_quarantine();
+        self.inner().free_blocks()
+    }
+
+    unsafe fn extent(&self, ptr: *mut u8, layout: Layout) -> (usize, usize) {
+        let (outer, offset) =
+            crate::checked::inner_layout(layout).expect("a layout this allocator handed out");
+        // SAFETY: `ptr` is a live checked block of `layout`, inside an inner block of `outer` that
+        // starts `offset` bytes before it.
+        unsafe { self.inner().extent(ptr.wrapping_sub(offset), outer) }
+    }
+
+    fn region_overhead(&self) -> (usize, usize) {
+        self.inner().region_overhead()
+    }
+
+    fn joins_any_adjacent(&self) -> bool {
+        self.inner().joins_any_adjacent()
     }
 }

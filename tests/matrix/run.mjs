@@ -53,7 +53,8 @@ let CONFIGURATIONS = {};
 /// frees. Reference rows (lol_alloc's) count as leaking.
 function kind(config) {
   const c = CONFIGURATIONS[config] ?? { allocates: true, wholePages: false, frees: false };
-  return { fails: !c.allocates, pages: c.wholePages, frees: c.frees };
+  // A checking wrapper's quarantine delays reuse: the checks that memory stays flat leave it out.
+  return { fails: !c.allocates, pages: c.wholePages, frees: c.frees, reuses: c.frees && !c.checks };
 }
 
 /// Imports for a probe module: the shared memory on the threads target, and any WASI function a
@@ -93,12 +94,29 @@ function firstDifference(actual, expected) {
   return -1;
 }
 
+const COUNTERS = ['liveBytes', 'peakBytes', 'allocations', 'deallocations', 'reallocations', 'failures'];
+
 class Subject {
   constructor(instance, tag = 0) {
     this.e = instance.exports;
     this.reallocFn = this.e.realloc ?? this.e.probe_realloc;
     this.tag = tag; // a thread's own pattern
     this.live = new Map(); // address -> { size, align, seed }
+    // What this thread did, to check a counting configuration's counters against.
+    this.tally = { liveBytes: 0, allocations: 0, deallocations: 0, reallocations: 0, failures: 0 };
+  }
+  /// A counting configuration's counters (`probe_counters`), read through a scratch block that
+  /// is itself counted.
+  counters() {
+    if (!this.scratch) {
+      this.scratch = this.e.alloc(24, 4) >>> 0;
+      check(this.scratch !== 0, 'no memory for the counters');
+      this.tally.allocations += 1;
+      this.tally.liveBytes += 24;
+    }
+    this.e.probe_counters(this.scratch);
+    const words = new Uint32Array(this.e.memory.buffer, this.scratch, 6);
+    return Object.fromEntries(COUNTERS.map((name, i) => [name, words[i]]));
   }
   bytes() { return new Uint8Array(this.e.memory.buffer); }
   pages() { return this.e.memory.buffer.byteLength / PAGE; }
@@ -123,7 +141,12 @@ class Subject {
   }
   alloc(size, align, zeroed, seed) {
     const ptr = zeroed ? this.e.alloc_zeroed(size, align) >>> 0 : this.e.alloc(size, align) >>> 0;
-    if (ptr === 0) return 0;
+    if (ptr === 0) {
+      this.tally.failures += 1;
+      return 0;
+    }
+    this.tally.allocations += 1;
+    this.tally.liveBytes += size;
     if (zeroed) {
       const at = firstDifference(view(this.e.memory, ptr, size), Buffer.from(ZEROES.buffer, 0, size));
       check(at < 0, `alloc_zeroed(${size}) not zero at ${at}`);
@@ -137,6 +160,8 @@ class Subject {
     this.verify(ptr, b.size, b.seed, 'dealloc');
     this.live.delete(ptr);
     this.e.dealloc(ptr, b.size, b.align);
+    this.tally.deallocations += 1;
+    this.tally.liveBytes -= b.size;
   }
   realloc(ptr, newSize, seed) {
     const b = this.live.get(ptr);
@@ -145,8 +170,11 @@ class Subject {
     const moved = this.reallocFn(ptr, b.size, b.align, newSize) >>> 0;
     if (moved === 0) {
       this.live.set(ptr, b);
+      this.tally.failures += 1;
       return ptr;
     }
+    this.tally.reallocations += 1;
+    this.tally.liveBytes += newSize - b.size;
     this.verify(moved, Math.min(b.size, newSize), b.seed, 'after realloc');
     this.record(moved, newSize, b.align, seed);
     this.fill(moved, newSize, seed);
@@ -185,9 +213,21 @@ function ops(config) {
   return pages ? 40 : frees ? 3000 : 500;
 }
 
+/// A counting configuration's counters must match what the driver's threads did: `before` is the
+/// reading the tallies start from, `tallies` what each thread did since.
+function checkCounters(s, before, tallies, what) {
+  const after = s.counters();
+  for (const name of ['liveBytes', 'allocations', 'deallocations', 'reallocations', 'failures']) {
+    const did = tallies.reduce((sum, t) => sum + t[name], 0);
+    check(after[name] - before[name] === did,
+      `${what}: the counters say ${after[name] - before[name]} ${name}, the driver did ${did}`);
+  }
+  check(after.peakBytes >= after.liveBytes, `${what}: peak ${after.peakBytes} below live ${after.liveBytes}`);
+}
+
 /// The single-threaded checks.
 function alone(s, config) {
-  const { fails, frees } = kind(config);
+  const { fails, reuses } = kind(config);
   if (fails) {
     check(s.e.alloc(16, 8) === 0 && s.e.alloc_zeroed(1, 1) === 0, 'FailAllocator returned a block');
     return 'every request null';
@@ -196,7 +236,7 @@ function alone(s, config) {
   const served = work(s, n, 1);
   s.freeAll();
   check(served > 0, 'no request was served');
-  if (frees) {
+  if (reuses) {
     // A second round warms up (a freeing allocator may split its now-merged memory differently
     // the first time round), then the same work must fit in the same memory, twice.
     work(s, n, 1);
@@ -285,6 +325,7 @@ async function threads(module, memory, main, config) {
     Atomics.notify(sync, 0);
     const done = await all(messages.map((next) => next()));
     for (const m of done) check(!m.error, `a thread failed: ${m.error}`);
+    main.threadTallies = done.map((m) => m.tally);
     const served = done.reduce((sum, m) => sum + m.served, 0);
     check(served > 0, 'no thread was served');
     return `; ${THREADS} threads: ${served} blocks served, ${blocks.length - THREADS} live at once`;
@@ -307,7 +348,7 @@ if (!isMainThread) {
     parentPort.postMessage({ live: [...s.live].map(([ptr, b]) => [ptr, b.size]) });
     Atomics.wait(sync, 0, 1);
     s.freeAll();
-    parentPort.postMessage({ served });
+    parentPort.postMessage({ served, tally: s.tally });
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.stack ? error.stack : error) });
   }
@@ -318,9 +359,17 @@ if (!isMainThread) {
     const memory = sharedMemory(module);
     const instance = new WebAssembly.Instance(module, imports(memory));
     const s = new Subject(instance);
+    const counts = CONFIGURATIONS[config]?.counts;
+    const zero = { liveBytes: 0, allocations: 0, deallocations: 0, reallocations: 0, failures: 0 };
     let result = alone(s, config);
+    if (counts) checkCounters(s, zero, [s.tally], 'one thread');
     if (target === 'wasm32-wasip1-threads') result += await threads(module, memory, s, config);
-    return result + outOfMemory(s, config);
+    result += outOfMemory(s, config);
+    if (counts) {
+      checkCounters(s, zero, [s.tally, ...(s.threadTallies ?? [])], 'in all');
+      result += '; counters match';
+    }
+    return result;
   };
 
   let args = process.argv.slice(2);

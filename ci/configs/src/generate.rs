@@ -13,7 +13,8 @@
 //! ```
 //!
 //! which the program `include!`s, and sets cfgs for the configuration's properties
-//! (`zepto_frees`, `zepto_threads`, `zepto_allocates`, `zepto_whole_pages`, `zepto_control`), so
+//! (`zepto_frees`, `zepto_threads`, `zepto_allocates`, `zepto_whole_pages`, `zepto_counts`,
+//! `zepto_checks`, `zepto_control`), so
 //! that tests which only make sense for some configurations are compiled only for them. Cargo
 //! reruns the script when `ZEPTO_CONFIG` or the list changes, and rebuilds only that crate.
 
@@ -91,6 +92,8 @@ const PROPERTY_CFGS: &[&str] = &[
     "zepto_threads",
     "zepto_allocates",
     "zepto_whole_pages",
+    "zepto_counts",
+    "zepto_checks",
     "zepto_control",
 ];
 
@@ -159,6 +162,8 @@ fn properties(config: &Configuration) {
         ("zepto_threads", config.threads),
         ("zepto_allocates", config.allocates),
         ("zepto_whole_pages", config.whole_pages),
+        ("zepto_counts", config.counts),
+        ("zepto_checks", config.checks),
         ("zepto_control", config.control),
     ] {
         if on {

@@ -49,6 +49,11 @@ pub struct Configuration {
     pub allocates: bool,
     /// Every allocation takes fresh pages of its own.
     pub whole_pages: bool,
+    /// A `CountingAllocator` outermost: its counters can be read.
+    pub counts: bool,
+    /// A `CheckedAllocator` outermost: freed blocks wait in its quarantine before they can be
+    /// reused, so memory does not stay flat the way the freeing suites expect.
+    pub checks: bool,
     /// lol_alloc's counterpart: a reference row.
     pub lol: Option<String>,
     /// Byte budgets by probe: `box`, `full`, `v1-box`, `v1-full`.
@@ -177,6 +182,8 @@ fn configuration(name: &str, value: &toml::Value, control: bool) -> Result<Confi
         "threads",
         "allocates",
         "whole-pages",
+        "counts",
+        "checks",
         "lol",
         "budget",
     ];
@@ -216,6 +223,8 @@ fn configuration(name: &str, value: &toml::Value, control: bool) -> Result<Confi
         threads: flag("threads", false)?,
         allocates: flag("allocates", true)?,
         whole_pages: flag("whole-pages", false)?,
+        counts: flag("counts", false)?,
+        checks: flag("checks", false)?,
         lol: table
             .get("lol")
             .and_then(toml::Value::as_str)

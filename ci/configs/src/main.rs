@@ -79,8 +79,15 @@ fn json(list: &List) -> String {
         .map(|c| {
             format!(
                 "  {:?}: {{\"frees\": {}, \"threads\": {}, \"allocates\": {}, \"wholePages\": {}, \
-                 \"control\": {}}}",
-                c.name, c.frees, c.threads, c.allocates, c.whole_pages, c.control
+                 \"counts\": {}, \"checks\": {}, \"control\": {}}}",
+                c.name,
+                c.frees,
+                c.threads,
+                c.allocates,
+                c.whole_pages,
+                c.counts,
+                c.checks,
+                c.control
             )
         })
         .collect();

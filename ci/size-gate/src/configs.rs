@@ -54,6 +54,8 @@ pub struct Config {
     pub target: Target,
     /// It refuses every request (`FailAllocator`, ours or lol_alloc's).
     pub always_fails: bool,
+    /// A checking wrapper, which traps on misuse by design.
+    pub checks: bool,
 }
 
 fn leak(s: String) -> &'static str {
@@ -85,6 +87,7 @@ pub fn all() -> &'static [Config] {
                 description: leak(config.description()),
                 target: Target::Unknown,
                 always_fails: !config.allocates,
+                checks: config.checks,
             });
         }
         for reference in &list.references {
@@ -105,6 +108,7 @@ pub fn all() -> &'static [Config] {
                 description: leak(reference.description.clone()),
                 target: Target::Unknown,
                 always_fails: reference.name == "lol-fail",
+                checks: false,
             });
         }
         let v1 = base

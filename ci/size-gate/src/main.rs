@@ -54,13 +54,24 @@ fn scan_modules(args: &[String]) -> Result<bool, String> {
             .iter()
             .map(|a| (a, true)),
     );
+    let list = zepto_configs::List::load()?;
     let (mut passed, mut failed) = (0, 0);
     for (arg, expect_traps) in cases {
         let (label, path) = arg
             .split_once('=')
             .ok_or_else(|| format!("--scan takes LABEL=MODULE.wasm, not {arg:?}\n{USAGE}"))?;
         let module = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        let traps = scan::scan(&module, scan::Policy::default())
+        // The label ends in the configuration's name: a checking one traps on misuse by design.
+        let checks = label
+            .rsplit('/')
+            .next()
+            .and_then(|name| list.find(name))
+            .is_some_and(|c| c.checks);
+        let policy = scan::Policy {
+            traps_on_misuse: checks,
+            ..scan::Policy::default()
+        };
+        let traps = scan::scan(&module, policy)
             .map_err(|e| format!("{path}: not a wasm module we can read: {e}"))?;
         if traps.is_empty() == expect_traps {
             failed += 1;
@@ -322,8 +333,12 @@ fn traps(module: &Module, config: &Config, probe: Probe) -> Result<Vec<String>, 
         Probe::Box => scan::Policy {
             may_abort: &["hello"],
             always_fails: config.always_fails,
+            traps_on_misuse: config.checks,
         },
-        Probe::Full => scan::Policy::default(),
+        Probe::Full => scan::Policy {
+            traps_on_misuse: config.checks,
+            ..scan::Policy::default()
+        },
     };
     scan::scan(&bytes, policy).map_err(|e| format!("{}: {e}", module.named.display()))
 }

@@ -11,7 +11,10 @@
 //! - except from the exports in [`Policy::may_abort`]: the `box` probe's `hello` boxes a value,
 //!   and a failed `Box::new` aborts by design. Those may contain `unreachable`, but must not be
 //!   *only* `unreachable` unless [`Policy::always_fails`] (`FailAllocator` refuses everything, so
-//!   its `hello` is nothing but the abort).
+//!   its `hello` is nothing but the abort);
+//! - and for a checking configuration ([`Policy::traps_on_misuse`]), whose wrapper traps by
+//!   design when it catches misuse: every export may then contain `unreachable`, but none may be
+//!   only that.
 //!
 //! A function is reported once, with the export it was reached from.
 
@@ -27,6 +30,9 @@ pub struct Policy<'a> {
     pub may_abort: &'a [&'a str],
     /// The allocator refuses every request: a `may_abort` export may be only the abort.
     pub always_fails: bool,
+    /// A checking wrapper (`CheckedAllocator`) traps when it catches misuse, by default: any
+    /// export may contain `unreachable` on that path, but none may be a lone trap.
+    pub traps_on_misuse: bool,
 }
 
 /// One defined function, as far as the scan cares.
@@ -129,7 +135,7 @@ pub fn scan(module: &[u8], policy: Policy<'_>) -> Result<Vec<String>, String> {
     let mut findings = Vec::new();
     let mut reported = BTreeSet::new();
     for (export, index) in &exports {
-        let aborts = policy.may_abort.contains(&export.as_str());
+        let aborts = policy.may_abort.contains(&export.as_str()) || policy.traps_on_misuse;
         if aborts {
             if let Some(function) = defined(*index).and_then(|i| functions.get(i))
                 && function.only_traps
@@ -257,7 +263,7 @@ mod tests {
     fn an_aborting_export_may_trap_but_not_only_trap() {
         let policy = Policy {
             may_abort: &["hello"],
-            always_fails: false,
+            ..Policy::default()
         };
         let m = module(&[MAYBE, NOP], &[("hello", 0), ("goodbye", 1)]);
         assert_eq!(scan(&m, policy).unwrap(), Vec::<String>::new());
@@ -271,5 +277,20 @@ mod tests {
             ..policy
         };
         assert_eq!(scan(&m, fails).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_checking_configuration_may_trap_on_misuse_but_no_export_may_only_trap() {
+        let checks = Policy {
+            traps_on_misuse: true,
+            ..Policy::default()
+        };
+        let m = module(&[CALL_1, MAYBE], &[("dealloc", 0)]);
+        assert_eq!(scan(&m, checks).unwrap(), Vec::<String>::new());
+        let m = module(&[UNREACHABLE, NOP], &[("dealloc", 0), ("alloc", 1)]);
+        assert_eq!(
+            scan(&m, checks).unwrap(),
+            ["export `dealloc` compiles to a lone trap"]
+        );
     }
 }

@@ -9,5 +9,7 @@ fn main() {
     // The collections workload's scale: light for an allocator that spends fresh pages on every
     // allocation.
     let scale = if cfg!(zepto_whole_pages) { 1 } else { 16 };
-    zepto_alloc_wasi_tests::main(cfg!(zepto_frees), scale);
+    // The checks that memory stays flat are for allocators that reuse at once: not for a checking
+    // wrapper, whose quarantine delays it.
+    zepto_alloc_wasi_tests::main(cfg!(all(zepto_frees, not(zepto_checks))), scale);
 }

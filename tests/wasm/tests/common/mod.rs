@@ -266,8 +266,9 @@ macro_rules! allocator_tests {
             common::alloc_zeroed_is_zero();
         }
 
-        /// For the freeing configurations only (`frees` in the list).
-        #[cfg(zepto_frees)]
+        /// For the freeing configurations only (`frees` in the list), but those that check, whose
+        /// quarantine delays reuse (`checks`).
+        #[cfg(all(zepto_frees, not(zepto_checks)))]
         mod frees {
             use super::*;
 
