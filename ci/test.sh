@@ -33,7 +33,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
-ALL=(lint host wasm browser matrix threads wasi miri fuzz package msrv)
+ALL=(lint host wasm browser firefox matrix threads wasi wasmtime miri fuzz package msrv)
 STEPS=("${@:-${ALL[@]}}")
 step() { echo "==> $*" >&2; }
 
@@ -65,7 +65,81 @@ wasm_tests() {
   covered "$suite"
 }
 
+# The wasm-bindgen tests again with the one-thread controls as the allocator: each must fail.
+wasm_controls() {
+  local config
+  for config in $(configs list --controls one-thread); do
+    step "  $1: $config must fail"
+    ZEPTO_CONFIG="$config" cargo test --locked --quiet --package zepto_alloc_wasm_tests \
+      --target wasm32-unknown-unknown --test configuration --no-run
+    if ZEPTO_CONFIG="$config" cargo test --locked --quiet --package zepto_alloc_wasm_tests \
+      --target wasm32-unknown-unknown --test configuration >/dev/null 2>&1; then
+      echo "the wasm-bindgen tests passed with $config, a control that must fail" >&2
+      exit 1
+    fi
+  done
+}
+
+# The WASI programs for `target` (wasm32-wasip1, or wasm32-wasip2: a component) in target/TARGET/:
+# each configuration that allocates and each one-thread control as the global allocator of a std
+# program (tests/wasi), and the CheckedAllocator example. Sets WASI_PROGRAMS and WASI_CONTROLS.
+wasi_programs() {
+  local target=$1 config dir="target/$1-programs"
+  ensure_target "$target"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  WASI_PROGRAMS=()
+  WASI_CONTROLS=()
+  for config in $(configs list --suite wasi) $(configs list --controls one-thread); do
+    ZEPTO_CONFIG="$config" cargo build --locked --quiet --package zepto_alloc_wasi_tests \
+      --target "$target" --profile test --bin configuration
+    cp "target/$target/debug/configuration.wasm" "$dir/$config.wasm"
+    if configs list --controls | grep -qx "$config"; then
+      WASI_CONTROLS+=("$dir/$config.wasm")
+    else
+      WASI_PROGRAMS+=("$dir/$config.wasm")
+    fi
+  done
+  # CheckedAllocator as a program hunting a heap bug uses it: reports on stderr.
+  cargo build --locked --quiet --package zepto_alloc_wasi_tests --target "$target" \
+    --profile test --bin checked
+  cp "target/$target/debug/checked.wasm" "$dir/checked-example.wasm"
+  WASI_PROGRAMS+=("$dir/checked-example.wasm")
+}
+
+# The real-threads programs (tests/wasi-threads) in target/wasi-threads/: each configuration of
+# the suite and each control that races. Sets THREADS_PROGRAMS and THREADS_CONTROLS.
+threads_programs() {
+  local config dir=target/wasi-threads
+  ensure_target wasm32-wasip1-threads
+  mkdir -p "$dir"
+  THREADS_PROGRAMS=()
+  THREADS_CONTROLS=()
+  for config in $(configs list --suite wasi-threads) $(configs list --controls threads); do
+    ZEPTO_CONFIG="$config" cargo build --locked --quiet \
+      --package zepto_alloc_wasi_threads_tests --target wasm32-wasip1-threads --profile test \
+      --bin configuration
+    cp target/wasm32-wasip1-threads/debug/configuration.wasm "$dir/$config.wasm"
+    if configs list --controls | grep -qx "$config"; then
+      THREADS_CONTROLS+=("$dir/$config.wasm")
+    else
+      THREADS_PROGRAMS+=("$dir/$config.wasm")
+    fi
+  done
+}
+
+# The names of programs built by wasi_programs or threads_programs (for the marks).
+names() {
+  local path
+  for path in "$@"; do
+    path="$(basename "$path" .wasm)"
+    [ "$path" = checked-example ] || echo "$path"
+  done
+}
+
+TIMES=()
 for s in "${STEPS[@]}"; do
+  started=$SECONDS
   case "$s" in
     lint)
       ensure_toolchain
@@ -88,9 +162,12 @@ for s in "${STEPS[@]}"; do
         ZEPTO_CONFIG="$config" cargo clippy --locked --quiet --package zepto_alloc_wasm_tests \
           --target wasm32-unknown-unknown --tests -- -D warnings
       done
-      for config in $(configs list --suite wasi); do
-        ZEPTO_CONFIG="$config" cargo clippy --locked --quiet --package zepto_alloc_wasi_tests \
-          --target wasm32-wasip1 --bins -- -D warnings
+      ensure_target wasm32-wasip2
+      for config in $(configs list --suite wasi) $(configs list --controls one-thread); do
+        for target in wasm32-wasip1 wasm32-wasip2; do
+          ZEPTO_CONFIG="$config" cargo clippy --locked --quiet --package zepto_alloc_wasi_tests \
+            --target "$target" --bins -- -D warnings
+        done
       done
       for config in $(configs list --suite wasi-threads) $(configs list --controls); do
         ZEPTO_CONFIG="$config" cargo clippy --locked --quiet \
@@ -140,7 +217,7 @@ for s in "${STEPS[@]}"; do
       traps=()
       races=()
       declare -A ran=()
-      mapfile -t controls < <(configs list --controls)
+      mapfile -t controls < <(configs list --controls threads)
       for target in wasm32-unknown-unknown wasm32v1-none wasm32-wasip1 wasm32-wasip1-threads; do
         # A 64 MiB maximum, so that running out of memory is quick; on the threads target, the
         # stack pointer exported so that each thread of the driver gets a stack of its own, and
@@ -184,42 +261,37 @@ for s in "${STEPS[@]}"; do
       configs json > target/matrix/configurations.json
       cargo run --locked --quiet --release --package size-gate -- --scan "${modules[@]}" \
         "${races[@]}" --expect-traps "${traps[@]}"
+      rm -rf target/matrix/tapes
       node tests/matrix/run.mjs --configurations target/matrix/configurations.json \
-        "${modules[@]}" --expect-failure "${traps[@]}" "${races[@]}"
+        --tape target/matrix/tapes "${modules[@]}" --expect-failure "${traps[@]}" "${races[@]}"
       for suite in "${!ran[@]}"; do
         # shellcheck disable=SC2086 # a list of names
         configs mark "$suite" ${ran[$suite]}
       done
-      covered matrix matrix-threads
+      ensure_wasmtime
+      step "the same modules under wasmtime $WASMTIME_PY_VERSION: Node's calls replayed, the same results and memory"
+      "$WASMTIME_PYTHON" tests/matrix/replay.py target/matrix/tapes "${modules[@]}" \
+        --expect-failure "${traps[@]}"
+      # shellcheck disable=SC2046 # a list of names
+      configs mark matrix-wasmtime $(printf '%s\n' "${modules[@]}" | cut -d= -f1 | cut -d/ -f3 | sort -u)
+      covered matrix matrix-threads matrix-wasmtime
       ;;
     threads)
       ensure_target wasm32-wasip1-threads
       step "LockedAllocator shared by four wasm threads (wasm32-wasip1-threads under Node worker_threads)"
       rm -rf "$ZEPTO_COVERAGE/wasi-threads"
-      dir=target/wasi-threads
-      mkdir -p "$dir"
-      mapfile -t names < <(configs list --suite wasi-threads)
-      mapfile -t controls < <(configs list --controls)
-      for config in "${names[@]}" "${controls[@]}"; do
-        ZEPTO_CONFIG="$config" cargo build --locked --quiet \
-          --package zepto_alloc_wasi_threads_tests --target wasm32-wasip1-threads --profile test \
-          --bin configuration
-        cp target/wasm32-wasip1-threads/debug/configuration.wasm "$dir/$config.wasm"
-      done
-      programs=("${names[@]/#/$dir/}")
-      programs=("${programs[@]/%/.wasm}")
-      controls=("${controls[@]/#/$dir/}")
-      controls=("${controls[@]/%/.wasm}")
-      node tests/wasi-threads/run.mjs "${programs[@]}" --expect-failure "${controls[@]}"
+      threads_programs
+      node tests/wasi-threads/run.mjs "${THREADS_PROGRAMS[@]}" --expect-failure "${THREADS_CONTROLS[@]}"
       step "The same, with every thread's view of memory kept stale (V8 --no-wasm-stack-checks)"
       node --no-wasm-stack-checks tests/wasi-threads/stale-view.mjs
-      node tests/wasi-threads/run.mjs --stale-views "${programs[@]}"
+      node tests/wasi-threads/run.mjs --stale-views "${THREADS_PROGRAMS[@]}"
       ensure_chromium
       step "The same in headless Chromium (the programs' threads in Web Workers), also with stale views"
-      node tests/wasi-threads/browser.mjs --engine-check "${programs[@]}" \
-        --expect-failure "${controls[@]}"
-      node tests/wasi-threads/browser.mjs --stale-views --engine-check "${programs[@]}"
-      configs mark wasi-threads "${names[@]}"
+      node tests/wasi-threads/browser.mjs --engine-check "${THREADS_PROGRAMS[@]}" \
+        --expect-failure "${THREADS_CONTROLS[@]}"
+      node tests/wasi-threads/browser.mjs --stale-views --engine-check "${THREADS_PROGRAMS[@]}"
+      # shellcheck disable=SC2046 # a list of names
+      configs mark wasi-threads $(names "${THREADS_PROGRAMS[@]}")
       covered wasi-threads
       step "AssumeSingleThreaded is refused at compile time in a build with threads"
       if refused="$(cargo build --locked --quiet --package zepto_alloc_wasi_threads_tests \
@@ -259,36 +331,99 @@ for s in "${STEPS[@]}"; do
       done
       ;;
     wasi)
-      ensure_target wasm32-wasip1
       step "wasm32-wasip1 programs next to wasi-libc's malloc, under Node's WASI"
-      rm -rf "$ZEPTO_COVERAGE/wasi" target/wasi
-      mkdir -p target/wasi
-      mapfile -t names < <(configs list --suite wasi)
-      for config in "${names[@]}"; do
-        ZEPTO_CONFIG="$config" cargo build --locked --quiet --package zepto_alloc_wasi_tests \
-          --target wasm32-wasip1 --profile test --bin configuration
-        cp target/wasm32-wasip1/debug/configuration.wasm "target/wasi/$config.wasm"
-      done
-      # CheckedAllocator as a program hunting a heap bug uses it: reports on stderr.
-      cargo build --locked --quiet --package zepto_alloc_wasi_tests --target wasm32-wasip1 \
-        --profile test --bin checked
-      cp target/wasm32-wasip1/debug/checked.wasm target/wasi/checked-example.wasm
+      rm -rf "$ZEPTO_COVERAGE/wasi"
+      wasi_programs wasm32-wasip1
       # --single-threaded-gc: Node 20's WASI segfaults now and then (2 to 5 runs in 8 here) after
       # a program grew memory in many steps, even with std's own allocator and no crate of ours;
       # with the garbage collector on one thread it ran clean in every try.
-      node --no-warnings --single-threaded-gc tests/wasi/run.mjs target/wasi/*.wasm
-      configs mark wasi "${names[@]}"
+      node --no-warnings --single-threaded-gc tests/wasi/run.mjs "${WASI_PROGRAMS[@]}" \
+        --expect-failure "${WASI_CONTROLS[@]}"
+      # shellcheck disable=SC2046 # a list of names
+      configs mark wasi $(names "${WASI_PROGRAMS[@]}")
       covered wasi
+      ;;
+    firefox)
+      ensure_wasm_bindgen
+      ensure_firefox
+      step "tests in wasm in headless Firefox (wasm-bindgen-test over geckodriver $GECKODRIVER_VERSION)"
+      firefox --version
+      WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$GECKODRIVER_BIN" wasm_tests firefox
+      WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$GECKODRIVER_BIN" wasm_controls firefox
+      step "LockedAllocator shared by four wasm threads in Firefox's Web Workers, and the engine check"
+      rm -rf "$ZEPTO_COVERAGE/firefox-threads"
+      threads_programs
+      GECKODRIVER="$GECKODRIVER_BIN" node tests/wasi-threads/browser.mjs --firefox --engine-check "${THREADS_PROGRAMS[@]}" \
+        --expect-failure "${THREADS_CONTROLS[@]}"
+      # shellcheck disable=SC2046 # a list of names
+      configs mark firefox-threads $(names "${THREADS_PROGRAMS[@]}")
+      covered firefox-threads
+      ;;
+    wasmtime)
+      ensure_wasmtime
+      step "wasm32-wasip1 programs next to wasi-libc's malloc, under wasmtime $WASMTIME_PY_VERSION and its WASI"
+      rm -rf "$ZEPTO_COVERAGE/wasmtime" "$ZEPTO_COVERAGE/wasmtime-threads" "$ZEPTO_COVERAGE/wasip2"
+      wasi_programs wasm32-wasip1
+      "$WASMTIME_PYTHON" tests/wasi/run.py "${WASI_PROGRAMS[@]}" --expect-failure "${WASI_CONTROLS[@]}"
+      # shellcheck disable=SC2046 # a list of names
+      configs mark wasmtime $(names "${WASI_PROGRAMS[@]}")
+      step "wasm32-wasip2 programs (WASI 0.2 components), the same work, under wasmtime $WASMTIME_PY_VERSION and its WASI 0.2"
+      wasi_programs wasm32-wasip2
+      "$WASMTIME_PYTHON" tests/wasi/run.py "${WASI_PROGRAMS[@]}" --expect-failure "${WASI_CONTROLS[@]}"
+      # shellcheck disable=SC2046 # a list of names
+      configs mark wasip2 $(names "${WASI_PROGRAMS[@]}")
+      step "the wasm32-wasip2 defect those programs leave out is still there (ci/repro/wasip2-cabi-realloc)"
+      repro=(--locked --quiet --manifest-path ci/repro/wasip2-cabi-realloc/Cargo.toml --release
+        --target wasm32-wasip2 --target-dir target/repro-wasip2)
+      built=target/repro-wasip2/wasm32-wasip2/release/wasip2-cabi-realloc.wasm
+      cargo build "${repro[@]}"
+      cp "$built" target/repro-wasip2/std-default-allocator.wasm
+      cargo build "${repro[@]}" --features bump
+      cp "$built" target/repro-wasip2/bump-allocator.wasm
+      "$WASMTIME_PYTHON" tests/wasi/run.py target/repro-wasip2/std-default-allocator.wasm \
+        --expect-failure target/repro-wasip2/bump-allocator.wasm || {
+        echo "If bump-allocator.wasm passed, the defect is fixed in this toolchain: put the" \
+          "environment and the file system back into tests/wasi's wasm32-wasip2 program." >&2
+        exit 1
+      }
+      step "LockedAllocator shared by four wasm threads under wasmtime $WASMTIME_PY_VERSION (wasm32-wasip1-threads)"
+      threads_programs
+      "$WASMTIME_PYTHON" tests/wasi-threads/run.py "${THREADS_PROGRAMS[@]}" \
+        --expect-failure "${THREADS_CONTROLS[@]}"
+      # shellcheck disable=SC2046 # a list of names
+      configs mark wasmtime-threads $(names "${THREADS_PROGRAMS[@]}")
+      covered wasmtime wasip2 wasmtime-threads
       ;;
     miri)
       ensure_miri
-      step "Miri (strict provenance, Stacked Borrows)"
-      MIRIFLAGS="-Zmiri-strict-provenance" cargo +nightly miri test --locked --package zepto_alloc
-      # The aliasing model matters where blocks link to each other: the two freeing allocators.
-      step "Miri (strict provenance, Tree Borrows): the shadow model of the freeing allocators"
-      MIRIFLAGS="-Zmiri-strict-provenance -Zmiri-tree-borrows" \
-        cargo +nightly miri test --locked --package zepto_alloc --test shadow_model -- \
+      # Miri interprets on one core: two halves at once, each in a target folder of its own (a
+      # cargo command holds its folder's lock while its tests run). One half is the shadow
+      # model; the other every other test (the library's, the other files in tests/, the
+      # doctests), then the shadow model of the freeing allocators under Tree Borrows (the
+      # aliasing model matters where blocks link to each other).
+      step "Miri (strict provenance, Stacked Borrows), and Tree Borrows for the freeing allocators' shadow model"
+      cargo +nightly miri setup
+      others=(--lib)
+      for file in tests/*.rs; do
+        name="$(basename "$file" .rs)"
+        [ "$name" = shadow_model ] || others+=(--test "$name")
+      done
+      export MIRIFLAGS="-Zmiri-strict-provenance"
+      miri=(cargo +nightly miri test --locked --package zepto_alloc)
+      "${miri[@]}" --target-dir target/miri-shadow --test shadow_model > target/miri-shadow.log 2>&1 &
+      shadow=$!
+      "${miri[@]}" --target-dir target/miri-others "${others[@]}"
+      "${miri[@]}" --target-dir target/miri-others --doc
+      MIRIFLAGS="-Zmiri-strict-provenance -Zmiri-tree-borrows" "${miri[@]}" \
+        --target-dir target/miri-others --test shadow_model -- \
         free_list_allocator_matches_the_model binned_allocator_matches_the_model
+      if ! wait "$shadow"; then
+        cat target/miri-shadow.log >&2
+        echo "Miri: the shadow model (Stacked Borrows) failed" >&2
+        exit 1
+      fi
+      cat target/miri-shadow.log
+      unset MIRIFLAGS
       ;;
     fuzz)
       ensure_miri # nightly
@@ -317,5 +452,6 @@ for s in "${STEPS[@]}"; do
       exit 2
       ;;
   esac
+  TIMES+=("$s $((SECONDS - started)) s")
 done
-step "passed: ${STEPS[*]}"
+step "passed: ${STEPS[*]} (${TIMES[*]/%/,} $SECONDS s in all)"

@@ -1,9 +1,13 @@
 # Sourced by the ci/ scripts: makes the pinned tools available, installing only what is missing.
-# Installs go under target/tools/ (npm, cargo install --root), never into the system.
+# Installs go under target/tools/ (npm, cargo install --root, a Python venv), never into the
+# system; but for the browsers, from Debian's archive, and geckodriver, which takes minutes to
+# compile and so is kept in a cache outside the clone ($ZEPTO_CACHE, by default
+# ~/.cache/zepto_alloc, in a folder named by its version) for the next run on the same machine.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/target/tools"
+CACHE="${ZEPTO_CACHE:-$HOME/.cache/zepto_alloc}"
 TOOLCHAIN="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")"
 BINARYEN_VERSION=132
 TWIGGY_VERSION=0.8.0
@@ -42,11 +46,47 @@ ensure_chromium() {
   fi
   if ! command -v chromedriver >/dev/null; then
     note "installing chromium and chromium-driver with apt-get"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt_install chromium chromium-driver
   fi
+}
+
+# Debian's `apt-get install`, as root or through sudo.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# Headless Firefox, Debian's `firefox-esr` (140 ESR; about a minute), not pinned for the reason
+# given for Chromium; and geckodriver, its WebDriver, pinned, compiled once into the cache (about
+# two minutes). Sets GECKODRIVER_BIN (not exported: with GECKODRIVER in its environment,
+# wasm-bindgen's runner would pick Firefox in the Chromium step too).
+GECKODRIVER_VERSION=0.37.1
+ensure_firefox() {
+  if ! command -v firefox >/dev/null; then
+    note "installing firefox-esr with apt-get"
+    apt_install firefox-esr
+  fi
+  local dir="$CACHE/geckodriver-$GECKODRIVER_VERSION"
+  if ! "$dir/bin/geckodriver" --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+    note "installing geckodriver $GECKODRIVER_VERSION with cargo into $dir (about two minutes)"
+    cargo install --quiet --locked --root "$dir" geckodriver --version "$GECKODRIVER_VERSION"
+  fi
+  GECKODRIVER_BIN="$dir/bin/geckodriver"
+}
+
+# wasmtime's engine, from the `wasmtime` PyPI package (prebuilt; seconds), in a venv of its own.
+# Exports WASMTIME_PYTHON, the venv's python.
+WASMTIME_PY_VERSION=51.0.0
+ensure_wasmtime() {
+  local dir="$TOOLS/wasmtime-$WASMTIME_PY_VERSION"
+  if ! "$dir/bin/python" -c "import importlib.metadata as m; assert m.version('wasmtime') == '$WASMTIME_PY_VERSION'" 2>/dev/null; then
+    note "installing wasmtime $WASMTIME_PY_VERSION (PyPI) in a venv"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION"
+  fi
+  export WASMTIME_PYTHON="$dir/bin/python"
 }
 
 # Nightly with Miri (and rust-src, which Miri builds its sysroot from).

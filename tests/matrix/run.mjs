@@ -16,13 +16,22 @@
 // once, each writing a pattern of its own; at a barrier the main thread checks that no two
 // threads' live blocks overlap, then every thread checks its contents and frees everything.
 //
-// Usage: node run.mjs --configurations LIST.json LABEL=PATH.wasm ...
+// With `--tape DIR`, each module's single-threaded work is also written to DIR/LABEL.json (LABEL
+// with `_` for `/`): every call with its arguments and result (or "trap"), every write of the
+// driver's own, and at the end of each phase the memory's size and a SHA-256 of its contents.
+// replay.py replays such tapes in another engine (wasmtime): a correct engine must give the
+// same results and the same memory, so the checks made here hold there too. On the threads
+// target the tape stops before the threads start (their interleaving is not repeatable).
+//
+// Usage: node run.mjs --configurations LIST.json [--tape DIR] LABEL=PATH.wasm ...
 //                    [--expect-failure LABEL=PATH.wasm ...]
 // LIST.json is `configs json` (the properties of the configurations in size-budget.toml). LABEL
 // is TARGET/OPT-LEVEL/CONFIG (`wasm32-wasip1-threads/z/free-locked`). Modules after
 // `--expect-failure` must fail (a trap or a failed check): negative controls. Prints a line per
 // module and "N passed, N failed".
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const PAGE = 65536;
@@ -99,7 +108,8 @@ const COUNTERS = ['liveBytes', 'peakBytes', 'allocations', 'deallocations', 'rea
 class Subject {
   constructor(instance, tag = 0) {
     this.e = instance.exports;
-    this.reallocFn = this.e.realloc ?? this.e.probe_realloc;
+    this.reallocName = this.e.realloc ? 'realloc' : 'probe_realloc';
+    this.tape = null; // the calls and writes, when they are taped (--tape)
     this.tag = tag; // a thread's own pattern
     this.live = new Map(); // address -> { size, align, seed }
     // What this thread did, to check a counting configuration's counters against.
@@ -109,14 +119,32 @@ class Subject {
   /// is itself counted.
   counters() {
     if (!this.scratch) {
-      this.scratch = this.e.alloc(24, 4) >>> 0;
+      this.scratch = this.call('alloc', 24, 4);
       check(this.scratch !== 0, 'no memory for the counters');
       this.tally.allocations += 1;
       this.tally.liveBytes += 24;
     }
-    this.e.probe_counters(this.scratch);
+    this.call('probe_counters', this.scratch);
     const words = new Uint32Array(this.e.memory.buffer, this.scratch, 6);
     return Object.fromEntries(COUNTERS.map((name, i) => [name, words[i]]));
+  }
+  /// Calls export `name`, onto the tape if there is one; returns its result as an address.
+  call(name, ...args) {
+    let result;
+    try {
+      result = this.e[name](...args) >>> 0;
+    } catch (error) {
+      this.tape?.push(['call', name, args, 'trap']);
+      throw error;
+    }
+    this.tape?.push(['call', name, args, result]);
+    return result;
+  }
+  /// The end of a phase, on the tape: the memory's size in pages and its contents' SHA-256.
+  checkpoint() {
+    if (!this.tape) return;
+    const copy = new Uint8Array(this.e.memory.buffer).slice(); // hashable if shared
+    this.tape.push(['memory', this.pages(), createHash('sha256').update(copy).digest('hex')]);
   }
   bytes() { return new Uint8Array(this.e.memory.buffer); }
   pages() { return this.e.memory.buffer.byteLength / PAGE; }
@@ -126,6 +154,7 @@ class Subject {
   }
   fill(ptr, size, seed) {
     view(this.e.memory, ptr, size).set(this.expected(seed, size));
+    this.tape?.push(['fill', ptr, (seed + this.tag * 77) & 0xff, size]);
   }
   verify(ptr, size, seed, what) {
     const at = firstDifference(view(this.e.memory, ptr, size), this.expected(seed, size));
@@ -140,7 +169,7 @@ class Subject {
     this.live.set(ptr, { size, align, seed });
   }
   alloc(size, align, zeroed, seed) {
-    const ptr = zeroed ? this.e.alloc_zeroed(size, align) >>> 0 : this.e.alloc(size, align) >>> 0;
+    const ptr = this.call(zeroed ? 'alloc_zeroed' : 'alloc', size, align);
     if (ptr === 0) {
       this.tally.failures += 1;
       return 0;
@@ -159,7 +188,7 @@ class Subject {
     const b = this.live.get(ptr);
     this.verify(ptr, b.size, b.seed, 'dealloc');
     this.live.delete(ptr);
-    this.e.dealloc(ptr, b.size, b.align);
+    this.call('dealloc', ptr, b.size, b.align);
     this.tally.deallocations += 1;
     this.tally.liveBytes -= b.size;
   }
@@ -167,7 +196,7 @@ class Subject {
     const b = this.live.get(ptr);
     this.verify(ptr, b.size, b.seed, 'realloc');
     this.live.delete(ptr);
-    const moved = this.reallocFn(ptr, b.size, b.align, newSize) >>> 0;
+    const moved = this.call(this.reallocName, ptr, b.size, b.align, newSize);
     if (moved === 0) {
       this.live.set(ptr, b);
       this.tally.failures += 1;
@@ -229,7 +258,7 @@ function checkCounters(s, before, tallies, what) {
 function alone(s, config) {
   const { fails, reuses } = kind(config);
   if (fails) {
-    check(s.e.alloc(16, 8) === 0 && s.e.alloc_zeroed(1, 1) === 0, 'FailAllocator returned a block');
+    check(s.call('alloc', 16, 8) === 0 && s.call('alloc_zeroed', 1, 1) === 0, 'FailAllocator returned a block');
     return 'every request null';
   }
   const n = ops(config);
@@ -359,17 +388,28 @@ if (!isMainThread) {
     const memory = sharedMemory(module);
     const instance = new WebAssembly.Instance(module, imports(memory));
     const s = new Subject(instance);
+    if (tapes) s.tape = [];
     const counts = CONFIGURATIONS[config]?.counts;
     const zero = { liveBytes: 0, allocations: 0, deallocations: 0, reallocations: 0, failures: 0 };
-    let result = alone(s, config);
-    if (counts) checkCounters(s, zero, [s.tally], 'one thread');
-    if (target === 'wasm32-wasip1-threads') result += await threads(module, memory, s, config);
-    result += outOfMemory(s, config);
-    if (counts) {
-      checkCounters(s, zero, [s.tally, ...(s.threadTallies ?? [])], 'in all');
-      result += '; counters match';
+    try {
+      let result = alone(s, config);
+      if (counts) checkCounters(s, zero, [s.tally], 'one thread');
+      s.checkpoint();
+      if (target === 'wasm32-wasip1-threads') {
+        writeTape(label, s.tape);
+        s.tape = null;
+        result += await threads(module, memory, s, config);
+      }
+      result += outOfMemory(s, config);
+      if (counts) {
+        checkCounters(s, zero, [s.tally, ...(s.threadTallies ?? [])], 'in all');
+        result += '; counters match';
+      }
+      s.checkpoint();
+      return result;
+    } finally {
+      writeTape(label, s.tape);
     }
-    return result;
   };
 
   let args = process.argv.slice(2);
@@ -377,6 +417,16 @@ if (!isMainThread) {
     CONFIGURATIONS = JSON.parse(readFileSync(args[1], 'utf8'));
     args = args.slice(2);
   }
+  let tapes = null;
+  if (args[0] === '--tape') {
+    tapes = args[1];
+    mkdirSync(tapes, { recursive: true });
+    args = args.slice(2);
+  }
+  /// Writes a module's tape (a JSON array of entries) once; a trap's tape ends at the trap.
+  const writeTape = (label, tape) => {
+    if (tapes && tape) writeFileSync(join(tapes, `${label.replaceAll('/', '_')}.json`), JSON.stringify(tape));
+  };
   const split = args.indexOf('--expect-failure');
   const cases = [
     ...(split < 0 ? args : args.slice(0, split)).map((a) => [a, false]),

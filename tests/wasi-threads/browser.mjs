@@ -1,14 +1,16 @@
-// Runs wasm32-wasip1-threads programs in headless Chromium, as run.mjs runs them in Node: each
-// program in a fresh browser, its threads in dedicated workers over one shared memory
+// Runs wasm32-wasip1-threads programs in headless Chromium or Firefox, as run.mjs runs them in
+// Node: each program in a fresh browser, its threads in dedicated workers over one shared memory
 // (browser/host.js), on a page served here with the headers that make it cross-origin isolated
 // (shared memory needs them). Drives Chromium through chromedriver ($CHROMEDRIVER, or the one on
-// PATH) over WebDriver.
+// PATH), or with `--firefox` Firefox through geckodriver ($GECKODRIVER, or the one on PATH), over
+// WebDriver.
 //
-// Usage: node browser.mjs [--stale-views] [--engine-check] PROGRAM.wasm...
+// Usage: node browser.mjs [--firefox] [--stale-views] [--engine-check] PROGRAM.wasm...
 //                         [--expect-failure PROGRAM.wasm...]
-// `--stale-views` passes V8 `--no-wasm-stack-checks` (see run.mjs); `--engine-check` first runs
-// the check of stale-view.mjs in the browser (browser/stale-view.html). Prints a line per program
-// and "N passed, N failed"; exits non-zero if any result was not the expected one.
+// `--stale-views` passes V8 `--no-wasm-stack-checks` (see run.mjs; Chromium only);
+// `--engine-check` first runs the check of stale-view.mjs in the browser
+// (browser/stale-view.html). Prints the browser's version, a line per program and "N passed,
+// N failed"; exits non-zero if any result was not the expected one.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -19,9 +21,12 @@ import { parseArgs } from './cli.mjs';
 const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'browser');
 const TIME_LIMIT_MS = Number(process.env.TIME_LIMIT_MS || 300_000);
 
-const { flags, cases } = parseArgs(process.argv.slice(2), ['--stale-views', '--engine-check']);
+const { flags, cases } = parseArgs(process.argv.slice(2), ['--firefox', '--stale-views', '--engine-check']);
+const firefox = flags['--firefox'];
 const staleViews = flags['--stale-views'];
 const engineCheck = flags['--engine-check'];
+if (firefox && staleViews) throw new Error('--stale-views is a V8 flag: Chromium only');
+const BROWSER = firefox ? 'Firefox' : 'Chromium';
 const programs = new Map(cases.map(([path]) => [basename(path), path]));
 
 // The page, its host and the programs, with cross-origin isolation.
@@ -47,7 +52,9 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const site = `http://localhost:${server.address().port}`;
 
 const driverPort = 9600 + Math.floor(Math.random() * 300);
-const driver = spawn(process.env.CHROMEDRIVER || 'chromedriver', [`--port=${driverPort}`], { stdio: 'ignore' });
+const driver = firefox
+  ? spawn(process.env.GECKODRIVER || 'geckodriver', ['--port', `${driverPort}`], { stdio: 'ignore' })
+  : spawn(process.env.CHROMEDRIVER || 'chromedriver', [`--port=${driverPort}`], { stdio: 'ignore' });
 const webdriver = async (method, path, body) => {
   const response = await fetch(`http://127.0.0.1:${driverPort}${path}`, {
     method,
@@ -60,20 +67,25 @@ for (let i = 0; ; i++) {
   try {
     if ((await webdriver('GET', '/status')).ready) break;
   } catch {}
-  if (i === 100) throw new Error('chromedriver did not start');
+  if (i === 100) throw new Error(`the WebDriver for ${BROWSER} did not start`);
   await new Promise((r) => setTimeout(r, 100));
 }
 
-const chromeArgs = ['--headless=new', '--no-sandbox', ...(staleViews ? ['--js-flags=--no-wasm-stack-checks'] : [])];
+const capabilities = firefox
+  ? { browserName: 'firefox', 'moz:firefoxOptions': { args: ['-headless'] } }
+  : { 'goog:chromeOptions': { args: ['--headless=new', '--no-sandbox', ...(staleViews ? ['--js-flags=--no-wasm-stack-checks'] : [])] } };
+let browserVersion;
 /// Opens `page` in a fresh browser and returns its #out text once it holds a RESULT line (or
 /// the time limit passes), with the outcome apart.
 async function run(page) {
   const started = Date.now();
-  const session = await webdriver('POST', '/session', {
-    capabilities: { alwaysMatch: { 'goog:chromeOptions': { args: chromeArgs } } },
-  });
+  const session = await webdriver('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
   const { sessionId } = session;
-  if (!sessionId) throw new Error(`chromedriver could not start Chromium: ${session.message ?? JSON.stringify(session)}`);
+  if (!sessionId) throw new Error(`the WebDriver could not start ${BROWSER}: ${session.message ?? JSON.stringify(session)}`);
+  if (!browserVersion) {
+    browserVersion = session.capabilities?.browserVersion;
+    console.log(`${BROWSER} ${browserVersion}`);
+  }
   let text = '';
   try {
     await webdriver('POST', `/session/${sessionId}/url`, { url: `${site}/${page}` });
@@ -124,5 +136,5 @@ try {
   driver.kill();
   server.close();
 }
-console.log(`wasi-threads in Chromium${staleViews ? ' (stale views)' : ''}: ${passed} passed, ${failed} failed`);
+console.log(`wasi-threads in ${BROWSER} ${browserVersion}${staleViews ? ' (stale views)' : ''}: ${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

@@ -1,12 +1,15 @@
 // Runs wasm32-wasip1 test programs under Node's WASI (node:wasi), each with the environment
-// variable and the preopened directory that src/body.rs expects. Usage:
-//   node --single-threaded-gc tests/wasi/run.mjs target/wasm32-wasip1/debug/*.wasm
-// (ci/test.sh says why the flag).
-// Prints a line per program and "N passed, N failed"; exits non-zero if any failed.
+// variable and the preopened directory that src/body.rs expects (run.py runs them, and the
+// wasm32-wasip2 ones, under wasmtime). Usage:
+//   node --single-threaded-gc tests/wasi/run.mjs PROGRAM.wasm... [--expect-failure PROGRAM.wasm...]
+// (ci/test.sh says why the flag). Programs after `--expect-failure` must fail (negative
+// controls). Prints a line per program and "N passed, N failed"; exits non-zero if any result
+// was not the expected one.
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { WASI } from 'node:wasi';
+import { parseArgs } from '../wasi-threads/cli.mjs';
 
 /// Runs one program; returns null when it exits with 0, else what went wrong.
 async function runOne(path) {
@@ -32,21 +35,21 @@ async function runOne(path) {
   }
 }
 
-const programs = process.argv.slice(2);
-if (programs.length === 0) {
-  console.error('usage: node run.mjs PROGRAM.wasm...');
+const { cases } = parseArgs(process.argv.slice(2), []);
+if (cases.length === 0) {
+  console.error('usage: node run.mjs PROGRAM.wasm... [--expect-failure PROGRAM.wasm...]');
   process.exitCode = 2;
 } else {
   let passed = 0;
   let failed = 0;
-  for (const path of programs) {
+  for (const [path, expectFailure] of cases) {
     const outcome = await runOne(path);
-    if (outcome === null) {
+    if ((outcome === null) !== expectFailure) {
       passed += 1;
-      console.log(`ok      ${basename(path)}`);
+      console.log(`ok      ${basename(path)}${expectFailure ? `: failed as it must (${outcome})` : ''}`);
     } else {
       failed += 1;
-      console.log(`FAILED  ${basename(path)}: ${outcome}`);
+      console.log(`FAILED  ${basename(path)}: ${expectFailure ? 'passed, but must fail' : outcome}`);
     }
   }
   console.log(`wasi: ${passed} passed, ${failed} failed`);

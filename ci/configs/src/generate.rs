@@ -117,8 +117,12 @@ fn source(list: &List, name: &str, program: &Program<'_>) -> Result<String, Stri
          #[allow(dead_code)]\npub const CONFIGURATION: &str = {name:?};\n\n"
     );
     let (ty, init) = if let Some(config) = list.find(name) {
-        if config.recipe.wrappers().contains(&"NoLock") {
+        let wrappers = config.recipe.wrappers();
+        if wrappers.contains(&"NoLock") {
             out.push_str(NO_LOCK);
+        }
+        if wrappers.contains(&"HandsOutTwice") {
+            out.push_str(HANDS_OUT_TWICE);
         }
         let (grower_type, grower) = program.grower;
         (
@@ -206,6 +210,72 @@ unsafe impl<T: core::alloc::GlobalAlloc> core::alloc::GlobalAlloc for NoLock<T> 
     unsafe fn realloc(&self, ptr: *mut u8, layout: core::alloc::Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded contract.
         unsafe { self.0.realloc(ptr, layout, new_size) }
+    }
+}
+
+"#;
+
+/// The one-thread negative control's wrapper: any allocator that now and then hands out a block
+/// that is still live, so that two live blocks overlap. Written only into the programs built as a
+/// control that uses it.
+const HANDS_OUT_TWICE: &str = r#"/// Any allocator that hands out every 16th block twice: the negative control whose blocks
+/// overlap (size-budget.toml). The block it hands out again is the last one it handed out, while
+/// that is live and fits; the inner allocator sees one free of it, the last.
+pub struct HandsOutTwice<T> {
+    inner: T,
+    calls: core::sync::atomic::AtomicUsize,
+    last: core::sync::atomic::AtomicUsize,
+    last_size: core::sync::atomic::AtomicUsize,
+    twice: core::sync::atomic::AtomicUsize,
+}
+
+impl<T> HandsOutTwice<T> {
+    /// Wraps `inner`.
+    pub const fn new(inner: T) -> Self {
+        use core::sync::atomic::AtomicUsize;
+        Self {
+            inner,
+            calls: AtomicUsize::new(0),
+            last: AtomicUsize::new(0),
+            last_size: AtomicUsize::new(0),
+            twice: AtomicUsize::new(0),
+        }
+    }
+}
+
+// SAFETY: none; handing out a live block is the broken contract the control exists to catch.
+unsafe impl<T: core::alloc::GlobalAlloc> core::alloc::GlobalAlloc for HandsOutTwice<T> {
+    unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
+        use core::sync::atomic::Ordering::Relaxed;
+        let last = self.last.load(Relaxed);
+        if self.calls.fetch_add(1, Relaxed) % 16 == 15
+            && last != 0
+            && last.is_multiple_of(layout.align())
+            && self.last_size.load(Relaxed) >= layout.size()
+        {
+            self.last.store(0, Relaxed);
+            self.twice.store(last, Relaxed);
+            return core::ptr::with_exposed_provenance_mut(last);
+        }
+        // SAFETY: forwarded contract.
+        let ptr = unsafe { self.inner.alloc(layout) };
+        self.last.store(ptr.expose_provenance(), Relaxed);
+        self.last_size.store(layout.size(), Relaxed);
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
+        use core::sync::atomic::Ordering::Relaxed;
+        if ptr.addr() == self.last.load(Relaxed) {
+            self.last.store(0, Relaxed);
+        }
+        if ptr.addr() == self.twice.load(Relaxed) {
+            // The first of its two frees: the inner allocator sees only the second.
+            self.twice.store(0, Relaxed);
+            return;
+        }
+        // SAFETY: forwarded contract.
+        unsafe { self.inner.dealloc(ptr, layout) }
     }
 }
 

@@ -1,8 +1,11 @@
 //! `configs`: the list of configurations (`size-budget.toml`) for scripts.
 //!
 //! ```text
-//! configs list [--suite NAME | --controls | --all]   names, one a line: our configurations, those
-//!                                                    a suite runs, the negative controls, or all
+//! configs list [--suite NAME | --controls [threads | one-thread] | --all]
+//!                                                    names, one a line: our configurations, those
+//!                                                    a suite runs, the negative controls (those
+//!                                                    that race, or those that fail in one
+//!                                                    thread), or all
 //! configs json                                       ours and the controls with their properties
 //! configs mark SUITE CONFIG...                       records that SUITE ran each CONFIG
 //!                                                    (under $ZEPTO_COVERAGE)
@@ -13,7 +16,7 @@
 use std::process::ExitCode;
 use zepto_configs::{List, coverage, suites};
 
-const USAGE: &str = "usage: configs list [--suite NAME | --controls | --all] | configs json | \
+const USAGE: &str = "usage: configs list [--suite NAME | --controls [threads | one-thread] | --all] | configs json | \
                      configs mark SUITE CONFIG... | configs check SUITE...";
 
 fn main() -> ExitCode {
@@ -32,6 +35,13 @@ fn run(args: Vec<String>) -> Result<(), String> {
     match args.as_slice() {
         ["list"] => print(list.ours().map(|c| &c.name)),
         ["list", "--controls"] => print(list.controls().map(|c| &c.name)),
+        // The controls that fail only when threads run (`threads`), and those that fail in one.
+        ["list", "--controls", "threads"] => {
+            print(list.controls().filter(|c| c.threads).map(|c| &c.name))
+        }
+        ["list", "--controls", "one-thread"] => {
+            print(list.controls().filter(|c| !c.threads).map(|c| &c.name))
+        }
         ["list", "--all"] => print(list.configurations.iter().map(|c| &c.name)),
         ["list", "--suite", name] => {
             let suite = suites::find(name).ok_or_else(|| {

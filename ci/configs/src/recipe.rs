@@ -6,13 +6,17 @@
 //!           | name                 an allocator without one (`FailAllocator`): the unit value
 //! ```
 //!
-//! Names are zepto_alloc's, but for `NoLock`, the negative control's wrapper, which
-//! [`generate`](crate::generate) writes into the programs that use it. A wrapper is built with
-//! `new(inner)`, which is `unsafe` for `AssumeSingleThreaded` and `NoLock` (the caller promises,
-//! or breaks the promise on purpose, that one thread uses it).
+//! Names are zepto_alloc's, but for the negative controls' wrappers ([`CONTROL_WRAPPERS`]),
+//! which [`generate`](crate::generate) writes into the programs that use them. A wrapper is built
+//! with `new(inner)`, which is `unsafe` for `AssumeSingleThreaded` and `NoLock` (the caller
+//! promises, or breaks the promise on purpose, that one thread uses it).
 
 /// Wrappers whose `new` is `unsafe`.
 const UNSAFE_NEW: &[&str] = &["AssumeSingleThreaded", "NoLock"];
+
+/// The negative controls' own wrappers, not zepto_alloc's: `NoLock` (no lock, so threads race)
+/// and `HandsOutTwice` (hands out a live block again, so blocks overlap).
+pub const CONTROL_WRAPPERS: &[&str] = &["NoLock", "HandsOutTwice"];
 
 /// A configuration's type: an allocator, inside any wrappers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,9 +125,9 @@ impl Recipe {
     }
 }
 
-/// `zepto_alloc::Name`, or the bare name of the control's own wrapper.
+/// `zepto_alloc::Name`, or the bare name of a control's own wrapper.
 fn path(name: &str) -> String {
-    if name == "NoLock" {
+    if CONTROL_WRAPPERS.contains(&name) {
         name.to_string()
     } else {
         format!("zepto_alloc::{name}")

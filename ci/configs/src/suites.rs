@@ -7,9 +7,10 @@
 //! |---|---|---|
 //! | `matrix` | `matrix` | every configuration, on the targets without threads |
 //! | `matrix-threads` | `matrix` | `threads`: on `wasm32-wasip1-threads`, four threads at once |
-//! | `wasm`, `browser` | `wasm`, `browser` | every configuration that allocates |
-//! | `wasi` | `wasi` | every configuration that allocates |
-//! | `wasi-threads` | `threads` | `threads`, allocating, not `whole-pages` |
+//! | `matrix-wasmtime` | `matrix` | every configuration: the matrix's modules under wasmtime |
+//! | `wasm`, `browser`, `firefox` | `wasm`, `browser`, `firefox` | every configuration that allocates |
+//! | `wasi`, `wasmtime`, `wasip2` | `wasi`, `wasmtime` | every configuration that allocates |
+//! | `wasi-threads`, `firefox-threads`, `wasmtime-threads` | `threads`, `firefox`, `wasmtime` | `threads`, allocating, not `whole-pages` |
 //! | `shadow-model`, `fuzz-body`, `fuzz` | `host`, `fuzz` | every configuration |
 //! | `host-threads` | `host` | `threads`, allocating, not `whole-pages` |
 //! | `out-of-memory` | `host` | every configuration that allocates |
@@ -24,10 +25,16 @@ use crate::Configuration;
 pub const SUITES: &[Suite] = &[
     suite("matrix", "every configuration", |_| true),
     suite("matrix-threads", "`threads`", |c| c.threads),
+    suite("matrix-wasmtime", "every configuration", |_| true),
     suite("wasm", "configurations that allocate", |c| c.allocates),
     suite("browser", "configurations that allocate", |c| c.allocates),
+    suite("firefox", "configurations that allocate", |c| c.allocates),
     suite("wasi", "configurations that allocate", |c| c.allocates),
+    suite("wasmtime", "configurations that allocate", |c| c.allocates),
+    suite("wasip2", "configurations that allocate", |c| c.allocates),
     suite("wasi-threads", MANY_CALLS, many_calls_from_threads),
+    suite("firefox-threads", MANY_CALLS, many_calls_from_threads),
+    suite("wasmtime-threads", MANY_CALLS, many_calls_from_threads),
     suite("shadow-model", "every configuration", |_| true),
     suite("fuzz-body", "every configuration", |_| true),
     suite("fuzz", "every configuration", |_| true),

@@ -1,4 +1,4 @@
-// The engine check of ../stale-view.mjs (Node) and stale-view.html (Chromium), shared: does a
+// The engine check of ../stale-view.mjs (Node) and stale-view.html (Chromium, Firefox), shared: does a
 // thread that learns of another thread's `memory.grow` through an atomic load see the new pages
 // in `memory.fill`? No allocator is involved.
 //
@@ -101,7 +101,7 @@ export function verdict(traps, trials) {
   if (traps.refresh_then_fill > 0) {
     lines.push("FAILED  memory.grow(0) did not bring the thread's view of memory up to date");
   } else if (traps.fill === 0) {
-    lines.push('notice  this engine showed no stale view here: the --stale-views run checks the lock only');
+    lines.push('notice  this engine showed no stale view here (on V8 the --stale-views runs force one, to check the lock)');
   }
   return { text: lines.join('\n'), failed: traps.refresh_then_fill > 0 };
 }

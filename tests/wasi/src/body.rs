@@ -1,12 +1,16 @@
-//! The checks, in wasm32-wasip1 only (see the crate comment).
-
-use std::fmt::Write;
+//! The checks, in WASI programs only (see the crate comment).
+//!
+//! On wasm32-wasip2 the environment and the file system are left out: there wasi-libc frees, with
+//! its own `free`, the strings it gets from WASI calls, which the component model allocated
+//! through std's `cabi_realloc`, which allocates with the global allocator. With any global
+//! allocator but std's default that corrupts libc's heap (Rust 1.95; shown without this crate by
+//! ci/repro/wasip2-cabi-realloc, which `ci/test.sh wasmtime` also runs, so that the day it is
+//! fixed is noticed).
 
 /// The workloads of the wasm32-unknown-unknown suite, shared rather than written twice.
 #[path = "../../wasm/tests/common/mod.rs"]
 mod common;
 
-use std::fs;
 use std::hint::black_box;
 
 unsafe extern "C" {
@@ -16,9 +20,11 @@ unsafe extern "C" {
 }
 
 /// The variable `run.mjs` puts in the environment, and its value.
+#[cfg(not(target_env = "p2"))]
 const VARIABLE: (&str, &str) = ("ZEPTO_PROBE", "zepto-wasi-probe");
 
 /// Where `run.mjs` preopens a fresh directory.
+#[cfg(not(target_env = "p2"))]
 const SANDBOX: &str = "/sandbox";
 
 /// Pages the global allocator must grow memory by while filling it with boxes: more than the
@@ -89,8 +95,13 @@ fn assert_apart(what: &str, start: usize, end: usize, libc: &[LibcBlock]) {
     }
 }
 
-/// libc's allocator at work through std: the environment, files and directories.
+/// libc's allocator at work through std: the environment, files and directories (not on
+/// wasm32-wasip2: see the module comment).
+#[cfg(not(target_env = "p2"))]
 fn use_libc_through_std(round: usize) {
+    use std::fmt::Write;
+    use std::fs;
+
     assert_eq!(
         std::env::var(VARIABLE.0).as_deref(),
         Ok(VARIABLE.1),
@@ -150,7 +161,10 @@ fn round(round: usize, count: Option<usize>) -> usize {
     );
     libc.iter().for_each(LibcBlock::verify);
 
+    #[cfg(not(target_env = "p2"))]
     use_libc_through_std(round);
+    #[cfg(target_env = "p2")]
+    let _ = round;
     libc.extend((0..24).map(|i| LibcBlock::new(24 + i * 40, 100 + i as u8)));
     for (i, b) in boxes.iter().enumerate() {
         let start = &**b as *const [u8; 16] as usize;

@@ -1,10 +1,12 @@
-//! The body of the `wasm32-wasip1` test program: one configuration of the list as the
-//! `#[global_allocator]` of a std program (`src/bin/configuration.rs`, built once for each),
-//! sharing linear memory with wasi-libc's `malloc`, which std itself calls for environment
-//! variables and paths.
+//! The body of the WASI test program: one configuration of the list as the `#[global_allocator]`
+//! of a std program (`src/bin/configuration.rs`, built once for each), sharing linear memory with
+//! wasi-libc's `malloc`, which std itself calls for environment variables and paths. Built for
+//! `wasm32-wasip1` (a core module) and for `wasm32-wasip2` (a WASI 0.2 component, whose std
+//! also links wasi-libc); the program is the same.
 //!
-//! `run.mjs` runs each program under Node's WASI (`node:wasi`) with an environment variable and
-//! a preopened directory. A program fails by panicking (exit code 101) or by trapping.
+//! `run.mjs` runs the `wasm32-wasip1` programs under Node's WASI (`node:wasi`), `run.py` both
+//! kinds under wasmtime, each with an environment variable and a preopened directory. A program
+//! fails by panicking (exit code 101) or by trapping.
 //!
 //! What it checks: blocks from `malloc` and from the global allocator never overlap and keep
 //! their contents while the global allocator fills several pages with small boxes; `env::var`,
@@ -27,6 +29,8 @@ pub fn main(frees: bool, scale: usize) {
     #[cfg(not(target_os = "wasi"))]
     {
         let _ = (frees, scale);
-        eprintln!("build for wasm32-wasip1 and run with tests/wasi/run.mjs");
+        eprintln!(
+            "build for wasm32-wasip1 or wasm32-wasip2 and run with tests/wasi/run.mjs or run.py"
+        );
     }
 }

@@ -39,7 +39,7 @@ const BASELINE: &str = "dlmalloc (std)";
 
 /// What the benchmark runs, from the list (size-budget.toml): the reference rows it names (std's
 /// default first, the baseline), then ours in its `bench` suite (freeing, single-threaded), named
-/// after their allocator ("zepto Binned").
+/// after their allocator and wrappers ("zepto Binned", "zepto Binned counted").
 fn allocators() -> Result<Vec<Allocator>, String> {
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let list = zepto_configs::List::load()?;
@@ -58,9 +58,8 @@ fn allocators() -> Result<Vec<Allocator>, String> {
     all.sort_by_key(|a| a.name != BASELINE);
     let bench = zepto_configs::suites::find("bench").ok_or("no bench suite")?;
     for config in list.ours().filter(|c| bench.runs(c)) {
-        let allocator = config.recipe.allocator();
         all.push(Allocator {
-            name: leak(format!("zepto {}", allocator.trim_end_matches("Allocator"))),
+            name: leak(label(&config.recipe)),
             config: leak(config.name.clone()),
             feature: None,
             ours: true,
@@ -72,6 +71,24 @@ fn allocators() -> Result<Vec<Allocator>, String> {
         ));
     }
     Ok(all)
+}
+
+/// How the tables name one of ours: `zepto Binned`, and the wrappers that cost time after it
+/// (`zepto Binned counted`); names are the rows' keys, so each configuration needs its own.
+fn label(recipe: &zepto_configs::Recipe) -> String {
+    let mut name = format!("zepto {}", recipe.allocator().trim_end_matches("Allocator"));
+    for wrapper in recipe.wrappers().iter().rev() {
+        match *wrapper {
+            "AssumeSingleThreaded" => {}
+            "CountingAllocator" => name.push_str(" counted"),
+            "CheckedAllocator" => name.push_str(" checked"),
+            other => {
+                name.push(' ');
+                name.push_str(other);
+            }
+        }
+    }
+    name
 }
 
 /// A way to build the modules: every allocator is built the same way for each, and each is a run

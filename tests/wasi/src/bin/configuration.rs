@@ -1,6 +1,7 @@
 //! The configuration named by `ZEPTO_CONFIG` (size-budget.toml) as the global allocator of a
-//! wasm32-wasip1 program, next to wasi-libc's malloc. build.rs writes the allocator; `ci/test.sh`
-//! builds the program once for every configuration that allocates.
+//! wasm32-wasip1 or wasm32-wasip2 program, next to wasi-libc's malloc. build.rs writes the
+//! allocator; `ci/test.sh` builds the program once for every configuration that allocates, and
+//! for the one-thread negative controls.
 
 #[cfg(target_os = "wasi")]
 include!(concat!(env!("OUT_DIR"), "/configuration.rs"));
