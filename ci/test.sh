@@ -9,27 +9,34 @@
 #            and 3)
 #   wasm     the tests in real wasm under Node (wasm-bindgen-test), one binary per allocator
 #   browser  the same wasm tests in headless Chromium (WebDriver)
+#   firefox  the same wasm tests in headless Firefox (geckodriver), where the one-thread negative
+#            control (free-twice) must fail them; the real-threads programs in Firefox's Web
+#            Workers, where the one without a lock must fail; the stale-view engine check
 #   matrix   what ships: every configuration's `full` probe built as a user's release build (fat
 #            LTO, one codegen unit, panic=abort) at opt-levels "z", "s", 2 and 3, for
 #            wasm32-unknown-unknown, wasm32v1-none (no_std), wasm32-wasip1 and
 #            wasm32-wasip1-threads; each scanned for traps and driven from Node (no wasm-bindgen),
 #            the threads target's by four threads at once over one shared memory; lol_alloc's
 #            LockedAllocator<LeakingAllocator>, whose dealloc is a trap, must fail both, and
-#            FreeListAllocator without a lock the threads
+#            FreeListAllocator without a lock the threads; then Node's calls replayed under
+#            wasmtime, which must give the same results and memory (and the same trap)
 #   threads  LockedAllocator shared by four real wasm threads (wasm32-wasip1-threads, Node
 #            worker_threads, then headless Chromium's Web Workers); without the lock the same test
 #            must fail; again with every thread's view of memory kept stale (V8
 #            --no-wasm-stack-checks; see src/memory_view.rs); AssumeSingleThreaded must not
 #            compile there, nor on wasm32-unknown-unknown with -C target-cpu=bleeding-edge
 #   wasi     each configuration as the allocator of a wasm32-wasip1 std program, next to
-#            wasi-libc's malloc, under Node's WASI
+#            wasi-libc's malloc, under Node's WASI; the one-thread negative control must fail
+#   wasmtime the same programs under wasmtime (PyPI `wasmtime`), and built for wasm32-wasip2 as
+#            WASI 0.2 components; the wasip2 defect they leave out still there
+#            (ci/repro/wasip2-cabi-realloc); the real-threads programs on wasmtime's engine
 #   miri     the same randomized body and the other host tests under Miri
 #   fuzz     a build of the fuzz targets (nightly, cargo-fuzz)
 #   package  cargo package and cargo publish --dry-run
 #   msrv     the crate builds with its rust-version
 # Installs what a step lacks (pinned): the wasm target, wasm-opt, twiggy, Miri, wasm-bindgen's
-# test runner, cargo-fuzz, the minimum toolchain, the wasm32v1-none, wasm32-wasip1 and
-# wasm32-wasip1-threads targets, Chromium.
+# test runner, cargo-fuzz, the minimum toolchain, the wasm32v1-none, wasm32-wasip1,
+# wasm32-wasip1-threads and wasm32-wasip2 targets, Chromium, Firefox and geckodriver, wasmtime.
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 
