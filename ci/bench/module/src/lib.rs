@@ -8,8 +8,9 @@
 //! Every allocator is wrapped in [`Counted`], which counts calls and tracks live bytes, so a run
 //! reports how many allocator operations it made and the most bytes it had live at once.
 //!
-//! Exports: `churn(slots, steps, seed)`, `realloc_heavy(rounds, seed)`, `replay(rounds)` (the
-//! recorded trace in `../trace/`), and `calls()`, `peak_live()` for the last run.
+//! Exports: `program(index, repeats)` (a real program of `ci/bench/programs`, run whole),
+//! `replay(index, rounds)` (its recorded allocation trace, `../trace/`), `churn(slots, steps,
+//! seed)`, `realloc_heavy(rounds, seed)`, and `calls()`, `peak_live()` for the last run.
 
 #![allow(clippy::missing_safety_doc)]
 
@@ -215,28 +216,45 @@ pub extern "C" fn realloc_heavy(rounds: u32, seed: u32) -> u32 {
     checksum
 }
 
-/// The recorded allocation trace (see `ci/bench/trace/README.md` for where it comes from). A
-/// 4-byte little-endian count of block ids, then 14-byte records: op (`a` alloc, `z` alloc_zeroed,
-/// `r` realloc, `f` dealloc), log2 of the alignment, block id, size, new size (realloc), all
-/// integers little-endian `u32`.
-const TRACE: &[u8] = include_bytes!("../../trace/json-markdown.trace");
+/// Runs real program `index` of [`zepto_bench_programs::PROGRAMS`] `repeats` times, whole, with
+/// this module's allocator; returns the sum of its checksums (0 for an index out of range).
+#[unsafe(no_mangle)]
+pub extern "C" fn program(index: u32, repeats: u32) -> u32 {
+    let Some(program) = zepto_bench_programs::PROGRAMS.get(index as usize) else {
+        return 0;
+    };
+    start();
+    let mut checksum = 0u64;
+    for _ in 0..repeats {
+        checksum = checksum.wrapping_add((program.run)());
+    }
+    checksum as u32
+}
 
 fn le(bytes: &[u8]) -> usize {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize
 }
 
-/// Replays the trace `rounds` times: the same calls, sizes and alignments, in the same order,
-/// with each block id mapped to this run's pointer. Blocks the traced program still held at the
-/// end are freed after each round, so rounds are alike.
+/// Replays the recorded trace of real program `index` `rounds` times (see
+/// `ci/bench/trace/README.md` for the traces and their format): the same calls, sizes and
+/// alignments, in the same order, with each block id mapped to this run's pointer. Blocks the
+/// traced program still held at the end are freed after each round, so rounds are alike.
 #[unsafe(no_mangle)]
-pub extern "C" fn replay(rounds: u32) -> u32 {
-    let ids = le(TRACE);
+pub extern "C" fn replay(index: u32, rounds: u32) -> u32 {
+    let Some(program) = zepto_bench_programs::PROGRAMS.get(index as usize) else {
+        return 0;
+    };
+    let trace = program.trace;
+    if trace.len() < 4 {
+        return 0; // not recorded yet
+    }
+    let ids = le(trace);
     let mut blocks: Vec<(*mut u8, Layout)> =
         vec![(core::ptr::null_mut(), Layout::new::<u8>()); ids];
     let mut checksum = 0u32;
     start();
     for _ in 0..rounds {
-        for record in TRACE[4..].chunks_exact(14) {
+        for record in trace[4..].chunks_exact(14) {
             let align = 1usize << record[1];
             let (id, size, new_size) = (le(&record[2..]), le(&record[6..]), le(&record[10..]));
             // SAFETY: the trace was recorded from a program that used the allocator correctly:

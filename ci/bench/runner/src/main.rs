@@ -1,23 +1,28 @@
 //! `bench`: builds `ci/bench/module` once per allocator, runs its workloads under Node
-//! (`ci/bench/run.mjs`), and reports per allocator the median nanoseconds per allocator call,
-//! each as a speed-up over std's default allocator (dlmalloc) measured in the same run, the heap
-//! efficiency (peak live bytes over linear memory grown), and the `full` probe size from the size
-//! gate (`target/size/`, so run `ci/size-check.sh` first; `ci/bench.sh` does).
+//! (`ci/bench/run.mjs`), and reports per allocator, each as a speed-up over std's default
+//! allocator (dlmalloc) measured in the same run: the real programs of `ci/bench/programs` run
+//! whole (milliseconds per run), the replays of their allocation traces and the synthetic
+//! workloads (nanoseconds per allocator call); the heap efficiency (peak live bytes over linear
+//! memory grown) and, for the programs, memory grown against std's; and the `full` probe size
+//! from the size gate (`target/size/`, so run `ci/size-check.sh` first; `ci/bench.sh` does).
 //!
 //! Every module is built twice, with opt-level "z" (what size-conscious users ship) and with
 //! opt-level 3, and each level is measured in a run of its own, every allocator built alike.
 //!
 //! Writes `target/bench-report.md` and `target/bench-chart-<profile>.svg` (size against speed,
 //! one per level); with `--write-readme`, also the README's benchmark section and the charts in
-//! `ci/bench/`.
+//! `ci/bench/`. With `--instructions`, counts instead of timing (see `instructions.rs`) and
+//! writes `target/bench-instructions.md`. `--allocators` limits the run to some of the list's
+//! configurations and reference rows (std's default is always in: every ratio is against it).
 //!
 //! ```text
-//! bench [--rounds N] [--quick] [--write-readme]
+//! bench [--rounds N] [--quick] [--write-readme | --instructions] [--allocators CONFIG,...]
 //! ```
 //!
 //! A benchmark, not a test: it never fails on speed. Speeds are noisy; compare the ratios.
 
 mod chart;
+mod instructions;
 mod stats;
 
 use stats::{Run, Summary};
@@ -121,33 +126,76 @@ struct Workload {
     name: &'static str,
     export: &'static str,
     args: Vec<u32>,
+    /// The argument that sizes the work (repeats, rounds, steps): `--instructions` doubles it.
+    scale: usize,
 }
 
 fn workloads(quick: bool) -> Vec<Workload> {
-    let steps = if quick { 20_000 } else { 400_000 };
-    let mut list: Vec<Workload> = [100, 2_000, 10_000]
-        .into_iter()
-        .map(|n| Workload {
-            name: match n {
-                100 => "churn N=100",
-                2_000 => "churn N=2,000",
-                _ => "churn N=10,000",
-            },
-            export: "churn",
-            args: vec![n, steps, 7],
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let programs = zepto_bench_programs::PROGRAMS;
+    // The real programs whole, then their traces replayed, then the synthetic workloads.
+    let mut list: Vec<Workload> = programs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Workload {
+            name: p.name,
+            export: "program",
+            args: vec![i as u32, 1],
+            scale: 1,
         })
         .collect();
+    list.extend(programs.iter().enumerate().map(|(i, p)| Workload {
+        name: leak(format!("{} (trace)", p.name)),
+        export: "replay",
+        args: vec![i as u32, if quick { 1 } else { 10 }],
+        scale: 1,
+    }));
+    let steps = if quick { 20_000 } else { 400_000 };
+    list.extend([100, 2_000, 10_000].into_iter().map(|n| Workload {
+        name: match n {
+            100 => "churn N=100",
+            2_000 => "churn N=2,000",
+            _ => "churn N=10,000",
+        },
+        export: "churn",
+        args: vec![n, steps, 7],
+        scale: 1,
+    }));
     list.push(Workload {
         name: "realloc-heavy",
         export: "realloc_heavy",
         args: vec![if quick { 1 } else { 8 }, 7],
-    });
-    list.push(Workload {
-        name: "trace replay",
-        export: "replay",
-        args: vec![if quick { 1 } else { 10 }],
+        scale: 0,
     });
     list
+}
+
+/// The report's groups of workloads, by the export that runs them.
+fn groups(workloads: &[Workload]) -> Vec<stats::Group<'static>> {
+    let of = |exports: &[&str]| -> Vec<&'static str> {
+        workloads
+            .iter()
+            .filter(|w| exports.contains(&w.export))
+            .map(|w| w.name)
+            .collect()
+    };
+    vec![
+        stats::Group {
+            heading: "Real programs, whole",
+            workloads: of(&["program"]),
+            whole: true,
+        },
+        stats::Group {
+            heading: "Their allocator calls, replayed from a trace",
+            workloads: of(&["replay"]),
+            whole: false,
+        },
+        stats::Group {
+            heading: "Synthetic workloads",
+            workloads: of(&["churn", "realloc_heavy"]),
+            whole: false,
+        },
+    ]
 }
 
 fn main() {
@@ -165,6 +213,8 @@ fn bench() -> Result<(), String> {
     let mut rounds = 5;
     let mut quick = false;
     let mut write_readme = false;
+    let mut count_instructions = false;
+    let mut only: Option<Vec<String>> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -176,9 +226,17 @@ fn bench() -> Result<(), String> {
             }
             "--quick" => quick = true,
             "--write-readme" => write_readme = true,
+            "--instructions" => count_instructions = true,
+            "--allocators" => {
+                let names = args
+                    .next()
+                    .ok_or("--allocators needs a list: std,talc,binned")?;
+                only = Some(names.split(',').map(str::to_string).collect());
+            }
             other => {
                 return Err(format!(
-                    "unknown argument {other:?}; usage: bench [--rounds N] [--quick] [--write-readme]"
+                    "unknown argument {other:?}; usage: bench [--rounds N] [--quick] \
+                     [--write-readme | --instructions] [--allocators CONFIG,...]"
                 ));
             }
         }
@@ -186,8 +244,26 @@ fn bench() -> Result<(), String> {
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
+    if write_readme && (count_instructions || only.is_some() || quick) {
+        return Err(
+            "--write-readme takes the full run: no --instructions, --allocators or --quick".into(),
+        );
+    }
     // Sizes first: a missing measurement should fail before minutes of building.
-    let allocators = allocators()?;
+    let mut allocators = allocators()?;
+    if let Some(only) = &only {
+        for name in only {
+            if !allocators.iter().any(|a| a.config == name) {
+                let known: Vec<&str> = allocators.iter().map(|a| a.config).collect();
+                return Err(format!(
+                    "--allocators: no {name:?} (known: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        // The baseline stays: every ratio is against it.
+        allocators.retain(|a| a.name == BASELINE || only.iter().any(|n| n == a.config));
+    }
     let mut sizes = BTreeMap::new();
     for allocator in &allocators {
         let path = root.join(format!("target/size/{}-full.wasm", allocator.config));
@@ -210,6 +286,29 @@ fn bench() -> Result<(), String> {
             );
             modules.push((allocator.name, build(&root, &out, allocator, level)?));
         }
+        if count_instructions {
+            let mut counts = BTreeMap::new();
+            for (name, module) in &modules {
+                for workload in &workloads {
+                    eprintln!(
+                        "bench: counting {name}, {} ({})",
+                        workload.name, level.label
+                    );
+                    counts.insert(
+                        (*name, workload.name),
+                        instructions::per_run(&root, module, workload)?,
+                    );
+                }
+            }
+            let names: Vec<&str> = modules.iter().map(|(name, _)| *name).collect();
+            let table = instructions::markdown(&counts, &names, &groups(&workloads), BASELINE);
+            report.push_str(&format!(
+                "### Built with {}: instructions\n\n{table}\nMeasured by `ci/bench.sh \
+                 --instructions`: {environment}.\n\n",
+                level.label
+            ));
+            continue;
+        }
         let plan = plan_json(&modules, &workloads, rounds);
         let plan_path = out.join("plan.json");
         std::fs::write(&plan_path, plan).map_err(|e| format!("{}: {e}", plan_path.display()))?;
@@ -226,7 +325,13 @@ fn bench() -> Result<(), String> {
         let names: Vec<&str> = allocators.iter().map(|a| a.name).collect();
         let workload_names: Vec<&str> = workloads.iter().map(|w| w.name).collect();
         let summary = Summary::new(&runs, &names, &workload_names, BASELINE)?;
-        let table = summary.markdown(&sizes, &environment, rounds, level.label);
+        let table = summary.markdown(
+            &groups(&workloads),
+            &sizes,
+            &environment,
+            rounds,
+            level.label,
+        );
         report.push_str(&format!("### Built with {}\n\n{table}\n", level.label));
         let points: Vec<chart::Point> = allocators
             .iter()
@@ -247,6 +352,16 @@ fn bench() -> Result<(), String> {
     }
     let table = report.trim_end().to_string() + "\n";
     println!("{table}");
+    if count_instructions {
+        let path = root.join("target/bench-instructions.md");
+        std::fs::write(
+            &path,
+            format!("## zepto_alloc benchmark: instructions\n\n{table}"),
+        )
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("Report: {}", path.display());
+        return Ok(());
+    }
     let report_path = root.join("target/bench-report.md");
     std::fs::write(&report_path, format!("## zepto_alloc benchmark\n\n{table}"))
         .map_err(|e| format!("{}: {e}", report_path.display()))?;

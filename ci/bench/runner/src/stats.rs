@@ -43,6 +43,14 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// A group of workloads reported in tables of their own: a heading, the workloads, and whether
+/// they are whole programs (timed per run) or allocator calls (timed per call).
+pub struct Group<'a> {
+    pub heading: &'a str,
+    pub workloads: Vec<&'a str>,
+    pub whole: bool,
+}
+
 /// Medians per allocator and workload.
 pub struct Summary {
     allocators: Vec<String>,
@@ -50,6 +58,10 @@ pub struct Summary {
     baseline: String,
     /// Median nanoseconds per allocator call.
     ns_per_call: BTreeMap<(String, String), f64>,
+    /// Median nanoseconds per run.
+    ns_per_run: BTreeMap<(String, String), f64>,
+    /// Median bytes of linear memory grown in a run.
+    grown: BTreeMap<(String, String), f64>,
     /// Median peak live bytes over memory grown.
     efficiency: BTreeMap<(String, String), f64>,
     calls: BTreeMap<(String, String), f64>,
@@ -63,6 +75,8 @@ impl Summary {
         baseline: &str,
     ) -> Result<Self, String> {
         let mut ns_per_call = BTreeMap::new();
+        let mut ns_per_run = BTreeMap::new();
+        let mut grown = BTreeMap::new();
         let mut efficiency = BTreeMap::new();
         let mut calls = BTreeMap::new();
         for allocator in allocators {
@@ -83,6 +97,11 @@ impl Summary {
                             .collect(),
                     ),
                 );
+                ns_per_run.insert(
+                    key.clone(),
+                    median(mine.iter().map(|r| r.nanoseconds).collect()),
+                );
+                grown.insert(key.clone(), median(mine.iter().map(|r| r.grown).collect()));
                 efficiency.insert(
                     key.clone(),
                     median(
@@ -99,6 +118,8 @@ impl Summary {
             workloads: workloads.iter().map(|s| s.to_string()).collect(),
             baseline: baseline.to_string(),
             ns_per_call,
+            ns_per_run,
+            grown,
             efficiency,
             calls,
         })
@@ -108,25 +129,85 @@ impl Summary {
         (a.to_string(), w.to_string())
     }
 
-    /// How many times faster than the baseline (`> 1` is faster).
+    /// How many times faster than the baseline (`> 1` is faster): per run, which for the same
+    /// work is per call too.
     pub fn speedup(&self, allocator: &str, workload: &str) -> f64 {
-        self.ns_per_call[&Self::key(&self.baseline, workload)]
-            / self.ns_per_call[&Self::key(allocator, workload)]
+        self.ns_per_run[&Self::key(&self.baseline, workload)]
+            / self.ns_per_run[&Self::key(allocator, workload)]
     }
 
     /// The geometric mean of the speed-ups over all workloads.
     pub fn mean_speedup(&self, allocator: &str) -> f64 {
-        let logs: f64 = self
-            .workloads
+        let all: Vec<&str> = self.workloads.iter().map(String::as_str).collect();
+        self.group_speedup(allocator, &all)
+    }
+
+    /// The geometric mean of the speed-ups over `workloads`.
+    fn group_speedup(&self, allocator: &str, workloads: &[&str]) -> f64 {
+        let logs: f64 = workloads
             .iter()
             .map(|w| self.speedup(allocator, w).ln())
             .sum();
-        (logs / self.workloads.len() as f64).exp()
+        (logs / workloads.len() as f64).exp()
     }
 
-    /// The report: speed table, heap-efficiency table, how it was measured.
+    /// A group's speed table: milliseconds per run for whole programs, nanoseconds per call
+    /// otherwise, each with its speed-up over the baseline, and their geometric mean.
+    fn speed_table(&self, out: &mut String, sizes: &BTreeMap<&str, u64>, group: &Group<'_>) {
+        out.push_str("| allocator | `full` bytes |");
+        for w in &group.workloads {
+            out.push_str(&format!(" {w} |"));
+        }
+        out.push_str(" geometric mean |\n|---|--:|");
+        out.push_str(&"--:|".repeat(group.workloads.len() + 1));
+        out.push('\n');
+        for a in &self.allocators {
+            out.push_str(&format!("| {a} | {} |", sizes[a.as_str()]));
+            for w in &group.workloads {
+                let figure = if group.whole {
+                    format!("{:.1}", self.ns_per_run[&Self::key(a, w)] / 1e6)
+                } else {
+                    format!("{:.0}", self.ns_per_call[&Self::key(a, w)])
+                };
+                out.push_str(&format!(" {figure} ({:.2}×) |", self.speedup(a, w)));
+            }
+            out.push_str(&format!(
+                " {:.2}× |\n",
+                self.group_speedup(a, &group.workloads)
+            ));
+        }
+    }
+
+    /// A group's memory table: heap efficiency (peak live bytes over memory grown), and for whole
+    /// programs memory grown relative to the baseline's.
+    fn memory_table(&self, out: &mut String, group: &Group<'_>) {
+        out.push_str("| allocator |");
+        for w in &group.workloads {
+            out.push_str(&format!(" {w} |"));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"--:|".repeat(group.workloads.len()));
+        out.push('\n');
+        for a in &self.allocators {
+            out.push_str(&format!("| {a} |"));
+            for w in &group.workloads {
+                let efficiency = self.efficiency[&Self::key(a, w)] * 100.0;
+                if group.whole {
+                    let memory = self.grown[&Self::key(a, w)]
+                        / self.grown[&Self::key(&self.baseline, w)].max(1.0);
+                    out.push_str(&format!(" {efficiency:.0}% ({memory:.2}×) |"));
+                } else {
+                    out.push_str(&format!(" {efficiency:.0}% |"));
+                }
+            }
+            out.push('\n');
+        }
+    }
+
+    /// The report: for each group a speed table and a memory table, then how it was measured.
     pub fn markdown(
         &self,
+        groups: &[Group<'_>],
         sizes: &BTreeMap<&str, u64>,
         environment: &str,
         rounds: u32,
@@ -134,40 +215,26 @@ impl Summary {
     ) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "Median nanoseconds per allocator call over {rounds} interleaved rounds, and in parentheses \
-             the speed-up over std's default allocator (dlmalloc) in the same run (higher is faster).\n\n"
+            "Medians over {rounds} interleaved rounds, and in parentheses the speed-up over std's \
+             default allocator (dlmalloc) in the same run (higher is faster).\n"
         ));
-        out.push_str("| allocator | `full` bytes |");
-        for w in &self.workloads {
-            out.push_str(&format!(" {w} |"));
+        for group in groups {
+            let unit = if group.whole {
+                "milliseconds per run of the whole program"
+            } else {
+                "nanoseconds per allocator call"
+            };
+            out.push_str(&format!("\n**{}**, {unit}:\n\n", group.heading));
+            self.speed_table(&mut out, sizes, group);
         }
-        out.push_str(" geometric mean |\n|---|--:|");
-        out.push_str(&"--:|".repeat(self.workloads.len() + 1));
-        out.push('\n');
-        for a in &self.allocators {
-            out.push_str(&format!("| {a} | {} |", sizes[a.as_str()]));
-            for w in &self.workloads {
-                let ns = self.ns_per_call[&Self::key(a, w)];
-                out.push_str(&format!(" {ns:.0} ({:.2}×) |", self.speedup(a, w)));
-            }
-            out.push_str(&format!(" {:.2}× |\n", self.mean_speedup(a)));
-        }
-        out.push_str("\nHeap efficiency: peak live bytes over linear memory grown during the run (higher is tighter).\n\n| allocator |");
-        for w in &self.workloads {
-            out.push_str(&format!(" {w} |"));
-        }
-        out.push_str("\n|---|");
-        out.push_str(&"--:|".repeat(self.workloads.len()));
-        out.push('\n');
-        for a in &self.allocators {
-            out.push_str(&format!("| {a} |"));
-            for w in &self.workloads {
-                out.push_str(&format!(
-                    " {:.0}% |",
-                    self.efficiency[&Self::key(a, w)] * 100.0
-                ));
-            }
-            out.push('\n');
+        out.push_str(
+            "\nHeap efficiency: peak live bytes over linear memory grown during the run (higher is \
+             tighter); for the whole programs, in parentheses, memory grown over std's default \
+             allocator's (lower is smaller).\n",
+        );
+        for group in groups {
+            out.push_str(&format!("\n**{}**:\n\n", group.heading));
+            self.memory_table(&mut out, group);
         }
         let calls: Vec<String> = self
             .workloads

@@ -1,13 +1,9 @@
-//! Records the allocation trace that the benchmark replays: a real Rust program compiled to wasm
-//! with a global allocator that logs every call. The program does what web front ends do with
-//! data: it parses a JSON document (`cargo metadata` of this workspace, 270 KB, in
-//! `cargo-metadata.json`) into a `serde_json::Value`, indexes the packages' dependencies in a
-//! `BTreeMap`, serializes the document back to text, and renders this repository's README.md to
-//! HTML with pulldown-cmark; `record(iterations)` does that `iterations` times.
+//! Records the allocation traces that the benchmark replays: the real programs of
+//! `ci/bench/programs` compiled to wasm with a global allocator that logs every call (over std's
+//! default allocator); `record(index, iterations)` runs program `index` that many times.
 //!
-//! `ci/bench/record-trace.mjs` instantiates the module, calls `record` and saves the trace to
-//! `ci/bench/trace/json-markdown.trace`; the format is documented in
-//! `ci/bench/module/src/lib.rs`.
+//! `ci/bench/record-trace.mjs` instantiates the module, records each program once and saves its
+//! trace to `ci/bench/trace/NAME.trace`; the format is in `ci/bench/trace/README.md`.
 
 #![allow(clippy::missing_safety_doc)]
 
@@ -147,39 +143,45 @@ unsafe impl GlobalAlloc for Tracing {
     }
 }
 
-const README: &str = include_str!("../../../../README.md");
-const METADATA: &str = include_str!("../cargo-metadata.json");
-
-/// Runs the program `iterations` times, recording every allocation; returns a checksum.
+/// Runs real program `index` of `zepto_bench_programs::PROGRAMS` `iterations` times, recording
+/// every allocator call (the trace starts empty); returns a checksum (0 for an index out of
+/// range).
 #[unsafe(no_mangle)]
-pub extern "C" fn record(iterations: u32) -> u32 {
+pub extern "C" fn record(index: u32, iterations: u32) -> u32 {
+    let Some(program) = zepto_bench_programs::PROGRAMS.get(index as usize) else {
+        return 0;
+    };
     // SAFETY: one thread; no allocator call is running.
-    unsafe { (*TRACING.0.get()).on = true };
-    let mut total = 0;
+    unsafe {
+        let state = &mut *TRACING.0.get();
+        state.len = 0;
+        state.on = true;
+    }
+    let mut total = 0u64;
     for _ in 0..iterations {
-        let value: serde_json::Value = serde_json::from_str(METADATA).expect("valid JSON");
-        let mut dependencies: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-        for package in value["packages"].as_array().into_iter().flatten() {
-            let name = package["name"].as_str().unwrap_or_default().to_string();
-            let deps = package["dependencies"].as_array().into_iter().flatten();
-            let names = deps.map(|d| d["name"].as_str().unwrap_or_default().to_string());
-            dependencies.entry(name).or_default().extend(names);
-        }
-        total += dependencies.values().map(Vec::len).sum::<usize>();
-        total += serde_json::to_string_pretty(&value)
-            .expect("serializable")
-            .len();
-        let mut html = String::new();
-        let options = pulldown_cmark::Options::all();
-        pulldown_cmark::html::push_html(
-            &mut html,
-            pulldown_cmark::Parser::new_ext(README, options),
-        );
-        total += html.len();
+        total = total.wrapping_add((program.run)());
     }
     // SAFETY: as above.
     unsafe { (*TRACING.0.get()).on = false };
     total as u32
+}
+
+/// How many programs there are.
+#[unsafe(no_mangle)]
+pub extern "C" fn programs() -> u32 {
+    zepto_bench_programs::PROGRAMS.len() as u32
+}
+
+/// The name of program `index` (UTF-8, `program_name_len(index)` bytes).
+#[unsafe(no_mangle)]
+pub extern "C" fn program_name(index: u32) -> *const u8 {
+    zepto_bench_programs::PROGRAMS[index as usize].name.as_ptr()
+}
+
+/// The length of program `index`'s name.
+#[unsafe(no_mangle)]
+pub extern "C" fn program_name_len(index: u32) -> u32 {
+    zepto_bench_programs::PROGRAMS[index as usize].name.len() as u32
 }
 
 /// The trace: the id count, then the records.
