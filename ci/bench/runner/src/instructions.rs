@@ -1,7 +1,9 @@
 //! Instruction counts, the benchmark's `--instructions` mode: what a run executes, counted by
 //! valgrind's cachegrind rather than timed, so the effect of a change can be read on a busy
-//! machine. Repeatable: the same module, workload and Node give the same count whatever else the
-//! machine is doing (two runs agree within a fraction of a percent).
+//! machine: the count does not depend on what else the machine is doing. Two runs of the same
+//! command differed by 2.2 million instructions of about 685 million (Node's start-up and the
+//! module's compilation, 2026-12-07), so the workloads' sizes keep one run's worth far above that
+//! (the trace replays' ten rounds: about 200 million).
 //!
 //! Node and the module's compilation cost instructions too, so each workload runs twice, once at
 //! its size and once at double its size (twice the program's repeats, the trace's rounds, the
@@ -37,11 +39,16 @@ fn count(root: &Path, module: &Path, export: &str, args: &[u32]) -> Result<(u64,
             stderr.trim()
         ));
     }
-    // "==123== I refs:      1,234,567"
+    // "==123== I   refs:      1,234,567"
     let instructions = stderr
         .lines()
-        .find_map(|line| line.split("I refs:").nth(1))
-        .map(|n| n.trim().replace(',', ""))
+        .find_map(|line| {
+            let mut words = line.split_whitespace().skip_while(|w| *w != "I").skip(1);
+            (words.next() == Some("refs:"))
+                .then(|| words.next())
+                .flatten()
+        })
+        .map(|n| n.replace(',', ""))
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| {
             format!(
