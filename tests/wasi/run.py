@@ -39,16 +39,13 @@ def wasi_config(name, sandbox):
 
 
 def run_module(engine, path, config):
-    """A wasm32-wasip1 program: `_start` returns, or exits through `proc_exit`."""
+    """A wasm32-wasip1 program: `_start` returns (or exits through `proc_exit`: `run_one`)."""
     store = wasmtime.Store(engine)
     store.set_wasi(config)
     linker = wasmtime.Linker(engine)
     linker.define_wasi()
     instance = linker.instantiate(store, wasmtime.Module.from_file(engine, path))
-    try:
-        instance.exports(store)["_start"](store)
-    except wasmtime.ExitTrap as exit:
-        return None if exit.code == 0 else f"exit code {exit.code}"
+    instance.exports(store)["_start"](store)
     return None
 
 
@@ -68,11 +65,7 @@ def run_component(engine, path, config):
             break
     if run is None:
         return "no wasi:cli/run export"
-    try:
-        result = run(store)
-    except wasmtime.ExitTrap as exit:
-        return None if exit.code == 0 else f"exit code {exit.code}"
-    return None if result.tag == "ok" else "run returned err"
+    return None if run(store).tag == "ok" else "run returned err"
 
 
 def run_one(engine, path):
@@ -84,6 +77,9 @@ def run_one(engine, path):
         if Path(path).read_bytes()[:8] == COMPONENT:
             return run_component(engine, path, config)
         return run_module(engine, path, config)
+    except wasmtime.ExitTrap as exit:
+        # `proc_exit` (wasip1) or `wasi:cli/exit` (wasip2).
+        return None if exit.code == 0 else f"exit code {exit.code}"
     except (wasmtime.Trap, wasmtime.WasmtimeError) as error:
         # A trap ("unreachable" after a panic, an out-of-bounds access) ends up here.
         return "trapped: " + summary(error)
