@@ -97,11 +97,13 @@ wasi_programs() {
   mkdir -p "$dir"
   WASI_PROGRAMS=()
   WASI_CONTROLS=()
-  for config in $(configs list --suite wasi) $(configs list --controls one-thread); do
+  local controls
+  controls="$(configs list --controls one-thread)"
+  for config in $(configs list --suite wasi) $controls; do
     ZEPTO_CONFIG="$config" cargo build --locked --quiet --package zepto_alloc_wasi_tests \
       --target "$target" --profile test --bin configuration
     cp "target/$target/debug/configuration.wasm" "$dir/$config.wasm"
-    if configs list --controls | grep -qx "$config"; then
+    if grep -qx "$config" <<<"$controls"; then
       WASI_CONTROLS+=("$dir/$config.wasm")
     else
       WASI_PROGRAMS+=("$dir/$config.wasm")
@@ -122,12 +124,14 @@ threads_programs() {
   mkdir -p "$dir"
   THREADS_PROGRAMS=()
   THREADS_CONTROLS=()
-  for config in $(configs list --suite wasi-threads) $(configs list --controls threads); do
+  local controls
+  controls="$(configs list --controls threads)"
+  for config in $(configs list --suite wasi-threads) $controls; do
     ZEPTO_CONFIG="$config" cargo build --locked --quiet \
       --package zepto_alloc_wasi_threads_tests --target wasm32-wasip1-threads --profile test \
       --bin configuration
     cp target/wasm32-wasip1-threads/debug/configuration.wasm "$dir/$config.wasm"
-    if configs list --controls | grep -qx "$config"; then
+    if grep -qx "$config" <<<"$controls"; then
       THREADS_CONTROLS+=("$dir/$config.wasm")
     else
       THREADS_PROGRAMS+=("$dir/$config.wasm")
