@@ -89,14 +89,6 @@ ensure_wasmtime() {
   export WASMTIME_PYTHON="$dir/bin/python"
 }
 
-# valgrind, for the benchmark's --instructions mode (Debian's package).
-ensure_valgrind() {
-  if ! command -v valgrind >/dev/null; then
-    note "installing valgrind with apt-get"
-    apt_install valgrind
-  fi
-}
-
 # Nightly with Miri (and rust-src, which Miri builds its sysroot from).
 ensure_miri() {
   if ! rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^miri'; then

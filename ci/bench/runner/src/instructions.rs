@@ -1,77 +1,75 @@
-//! Instruction counts, the benchmark's `--instructions` mode: what a run executes, counted by
-//! valgrind's cachegrind rather than timed, so the effect of a change can be read on a busy
-//! machine: the count does not depend on what else the machine is doing. Two runs of the same
-//! command differed by 2.2 million instructions of about 685 million (Node's start-up and the
-//! module's compilation, 2026-12-07), so the workloads' sizes keep one run's worth far above that
-//! (the trace replays' ten rounds: about 200 million).
+//! Instruction counts, the benchmark's `--instructions` mode: what a run executes, counted rather
+//! than timed, so the effect of a change can be read on a busy machine. Each workload runs once
+//! in a fresh instance under wasmtime with fuel metering (`ci/bench/fuel.py`): the count is the
+//! wasm operators the call executed (wasmtime's fuel: about one unit per operator, a few
+//! structural ones free), exact and the same on every run and machine for a given module and
+//! wasmtime version. It counts the module's
+//! own code, not what an engine makes of it: V8 inlines small functions and keeps values in
+//! registers, so a call or a load costs it less than the count says; read it beside the times.
 //!
-//! Node and the module's compilation cost instructions too, so each workload runs twice, once at
-//! its size and once at double its size (twice the program's repeats, the trace's rounds, the
-//! churn's steps), each in a fresh `node --no-liftoff --single-threaded` under cachegrind; the
-//! difference is one run's worth, start-up cancelled. That is the count per run of a whole
-//! program, and per allocator call (divided by the run's calls) for the rest.
+//! Reported per run for a whole program and per allocator call (divided by the run's calls) for
+//! the rest.
 
 use crate::Workload;
 use std::path::Path;
 use std::process::Command;
 
-/// Instructions executed by `node` running `export(args)` on the module at `module` once, under
-/// cachegrind (no cache simulation), and the allocator calls it made.
-fn count(root: &Path, module: &Path, export: &str, args: &[u32]) -> Result<(u64, u64), String> {
-    let output = Command::new("valgrind")
-        .args([
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-        ])
-        .args(["node", "--no-liftoff", "--single-threaded"])
-        .arg(root.join("ci/bench/run.mjs"))
-        .arg("--once")
+/// Wasm instructions executed by `export(args)` on the module at `module`, once, and the
+/// allocator calls it made. `python` is the interpreter with the `wasmtime` package.
+fn count(
+    root: &Path,
+    python: &str,
+    module: &Path,
+    export: &str,
+    args: &[u32],
+) -> Result<(u64, u64), String> {
+    let output = Command::new(python)
+        .arg(root.join("ci/bench/fuel.py"))
         .arg(module)
         .arg(export)
         .args(args.iter().map(u32::to_string))
         .output()
-        .map_err(|e| format!("cannot run valgrind (apt-get install valgrind): {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
+        .map_err(|e| format!("cannot run {python} (ci/bench.sh installs wasmtime): {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
-            "valgrind node {export}{args:?} failed: {}",
-            stderr.trim()
+            "fuel.py {export}{args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
-    // "==123== I   refs:      1,234,567"
-    let instructions = stderr
-        .lines()
-        .find_map(|line| {
-            let mut words = line.split_whitespace().skip_while(|w| *w != "I").skip(1);
-            (words.next() == Some("refs:"))
-                .then(|| words.next())
-                .flatten()
-        })
-        .map(|n| n.replace(',', ""))
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| {
-            format!(
-                "no instruction count in valgrind's output: {}",
-                stderr.trim()
-            )
-        })?;
-    let calls = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|line| line.strip_prefix("calls "))
-        .and_then(|n| n.trim().parse().ok())
-        .ok_or("run.mjs --once printed no call count")?;
-    Ok((instructions, calls))
+    let field = |name: &str| -> Result<u64, String> {
+        stdout
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|n| n.trim().parse().ok())
+            .ok_or_else(|| format!("fuel.py printed no `{}`: {}", name.trim(), stdout.trim()))
+    };
+    Ok((field("instructions ")?, field("calls ")?))
 }
 
-/// One run's worth of `workload` on `module`: the instructions at double size less those at its
-/// size, and the calls of one run.
+/// The engine that counts, for the report: wasmtime's version as its Python package has it.
+pub fn engine() -> String {
+    let version = std::env::var("WASMTIME_PYTHON").ok().and_then(|python| {
+        let out = Command::new(python)
+            .args([
+                "-c",
+                "import importlib.metadata as m; print(m.version('wasmtime'))",
+            ])
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    });
+    format!(
+        "wasmtime {} (fuel)",
+        version.unwrap_or_else(|| "unknown".into())
+    )
+}
+
+/// One run of `workload` on `module`: its instructions and allocator calls.
 pub fn per_run(root: &Path, module: &Path, workload: &Workload) -> Result<(u64, u64), String> {
-    let (once, calls) = count(root, module, workload.export, &workload.args)?;
-    let mut doubled = workload.args.clone();
-    doubled[workload.scale] *= 2;
-    let (twice, _) = count(root, module, workload.export, &doubled)?;
-    Ok((twice.saturating_sub(once), calls))
+    let python = std::env::var("WASMTIME_PYTHON")
+        .map_err(|_| "WASMTIME_PYTHON is not set: run the benchmark through ci/bench.sh")?;
+    count(root, &python, module, workload.export, &workload.args)
 }
 
 /// The report of `--instructions` for one level: for each group of workloads, instructions per
@@ -84,9 +82,8 @@ pub fn markdown(
     baseline: &str,
 ) -> String {
     let mut out = String::from(
-        "Instructions executed (valgrind's cachegrind, Node `--no-liftoff --single-threaded`, \
-         one run's worth: a run at double size less a run at its size), and in parentheses std's \
-         default allocator's count over this one's (higher is fewer).\n",
+        "Wasm instructions executed in one run (wasmtime's fuel, `ci/bench/fuel.py`), and in \
+         parentheses std's default allocator's count over this one's (higher is fewer).\n",
     );
     for group in groups {
         let unit = if group.whole {

@@ -126,8 +126,6 @@ struct Workload {
     name: &'static str,
     export: &'static str,
     args: Vec<u32>,
-    /// The argument that sizes the work (repeats, rounds, steps): `--instructions` doubles it.
-    scale: usize,
 }
 
 fn workloads(quick: bool) -> Vec<Workload> {
@@ -143,14 +141,12 @@ fn workloads(quick: bool) -> Vec<Workload> {
             // Four times in one run, each from the heap the last left: 25 ms (json-markdown)
             // to 200 ms (regex) a run at "z", long enough to time.
             args: vec![i as u32, if quick { 1 } else { 4 }],
-            scale: 1,
         })
         .collect();
     list.extend(programs.iter().enumerate().map(|(i, p)| Workload {
         name: leak(format!("{} (trace)", p.name)),
         export: "replay",
         args: vec![i as u32, if quick { 1 } else { 10 }],
-        scale: 1,
     }));
     let steps = if quick { 20_000 } else { 400_000 };
     list.extend([100, 2_000, 10_000].into_iter().map(|n| Workload {
@@ -161,13 +157,11 @@ fn workloads(quick: bool) -> Vec<Workload> {
         },
         export: "churn",
         args: vec![n, steps, 7],
-        scale: 1,
     }));
     list.push(Workload {
         name: "realloc-heavy",
         export: "realloc_heavy",
         args: vec![if quick { 1 } else { 8 }, 7],
-        scale: 0,
     });
     list
 }
@@ -276,7 +270,7 @@ fn bench() -> Result<(), String> {
     }
 
     let workloads = workloads(quick);
-    let environment = environment(&root);
+    let environment = environment(&root, count_instructions);
     let mut report = String::new();
     let mut charts = Vec::new();
     for level in LEVELS {
@@ -467,8 +461,13 @@ fn plan_json(modules: &[(&str, PathBuf)], workloads: &[Workload], rounds: u32) -
 }
 
 /// What the figures were measured with, for the report and the chart.
-fn environment(root: &Path) -> String {
-    let node = run(Command::new("node").arg("--version")).unwrap_or_default();
+fn environment(root: &Path, count_instructions: bool) -> String {
+    let engine = if count_instructions {
+        instructions::engine()
+    } else {
+        let node = run(Command::new("node").arg("--version")).unwrap_or_default();
+        format!("Node {node} (V8, --no-liftoff)")
+    };
     let rustc = run(Command::new("rustc").arg("--version").current_dir(root)).unwrap_or_default();
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -480,7 +479,7 @@ fn environment(root: &Path) -> String {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let date = run(Command::new("date").arg("-u").arg("+%Y-%m-%d")).unwrap_or_default();
-    format!("{date}, Node {node} (V8, --no-liftoff), {rustc}, {cpu}")
+    format!("{date}, {engine}, {rustc}, {cpu}")
 }
 
 fn run(command: &mut Command) -> Result<String, String> {
