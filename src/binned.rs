@@ -10,7 +10,6 @@
 //!   used: [ size ]        [ data ............................... ]  [ size ]
 //!   free: [ size | FREE ] [ next ][ prev ] ........................  [ size | FREE ]
 //!                          links in its bin's list                   footer
-//!   victim: tagged as used, [ size ] ... [ size ], in no list; `victim` points to it
 //!
 //!   region: [pad][ block ][ block ] ... [ block ][sentinel]    sentinel: size 0, used
 //!                                                              pad: 0, reads as a used footer
@@ -29,12 +28,7 @@
 //!   the block before is free, and where it starts, without reading that block's header (the
 //!   zero pad word in front of a region reads as a used block); a used block's header is its
 //!   size alone;
-//! - the victim, when there is one, is a block of at least `MIN` bytes tagged as used (header and
-//!   footer hold its size alone) and in no list: free memory that its neighbours see as used, so
-//!   no code but `alloc`, `realloc` and [`retire_victim`](BinnedAllocator::retire_victim) needs
-//!   to know it;
-//! - no two free blocks are adjacent (they are merged when freed), but a free block may border
-//!   the victim, which merges with it only when it is retired into the bins;
+//! - no two free blocks are adjacent (they are merged when freed);
 //! - every region ends with a sentinel header (size 0, used); `top` is the end of the last region
 //!   grown; a new region that starts at `top` continues the last one: the old sentinel becomes a
 //!   block header.
@@ -46,19 +40,16 @@
 //! Bins: one per size below 16 units of `G` (128 bytes on wasm32), then four per power of two (so
 //! a bin's sizes differ by at most 25%), the last bin, 63, holding every block from 640 KiB up
 //! (on wasm32; 1.25 MiB with 64-bit words). `alloc` takes the head of the request's own bin if it
-//! fits; else the front of the victim (dlmalloc's "designated victim") if the request fits it;
-//! else the head of the first non-empty bin above its own, whose blocks all fit (`trailing_zeros`
-//! of the masked bitmap). Whatever block it takes, the rest beyond the request becomes the
-//! victim, the old victim going to the bins, unless it is less than an eighth of the request
-//! (plus `MIN`), which stays in the block handed out. So runs of requests that their own bins
-//! cannot serve are cut one after another from one block, each at the cost of writing two
-//! blocks' tags, without the bins. `dealloc` merges the block with free neighbours through the
-//! headers and footers. Both O(1), but for a request that neither its own bin's head, the victim
-//! nor any bin above can serve: it takes the first block of its own bin that fits, looking at
-//! each, and grows memory only when none does. That is the usual path of a request in the last
-//! bin (blocks of 640 KiB and more: few, in memory of at most 4 GiB); below, it is the path that
-//! would otherwise grow memory while a block that fits is free, and it looks at blocks within 25%
-//! of the request's size.
+//! fits, else the head of the first non-empty bin above it, whose blocks all fit
+//! (`trailing_zeros` of the masked bitmap), and releases the rest beyond the request unless it is
+//! less than an eighth of the request (plus `MIN`), which stays in the block (built with
+//! opt-level 2 or 3, a rest that stays in the block's bin takes its place in the list); `dealloc`
+//! merges the block with free neighbours through the headers and footers. Both O(1), but for a
+//! request that neither its own bin's head nor any bin above can serve: it takes the first block
+//! of its own bin that fits, looking at each, and grows memory only when none does. That is the
+//! usual path of a request in the last bin (blocks of 640 KiB and more: few, in memory of at most
+//! 4 GiB); below, it is the path that would otherwise grow memory while a block that fits is
+//! free, and it looks at blocks within 25% of the request's size.
 
 use crate::grower::MemoryGrower;
 use crate::layout_math::UNIT as G;
@@ -86,18 +77,18 @@ const BINS: usize = Bitmap::BITS as usize;
 /// `dealloc` is O(1), and so is `alloc` but for a request that no larger bin can serve: before
 /// it grows memory, it looks through the free blocks of its own size class (within 25% of its
 /// size; for requests of 640 KiB and more on wasm32, every free block that large) for one that
-/// fits. Requests that their own size class cannot serve are cut from the rest of the last block
-/// split (the "victim", as in dlmalloc), one after another, which spares them the free lists. A
-/// block handed out may keep up to an eighth of the request (plus 16 bytes on wasm32) beyond what
-/// it needs: smaller rests are not split off. `realloc` stays in place when shrinking, or when
-/// the next block is free and large enough. `alloc_zeroed` is `GlobalAlloc`'s own: `alloc`, then
-/// a clear of the `layout.size()` bytes asked for (not of the block's slack beyond them), whether
-/// or not the memory is fresh from the grower: skipping fresh memory cost 101 bytes of code and
-/// saved time only on memory the call itself had grown.
+/// fits. A block handed out may keep up to an eighth of the request (plus 16 bytes on wasm32)
+/// beyond what it needs: smaller rests are not split off. `realloc` stays in place when
+/// shrinking, or when the next block is free and large enough. `alloc_zeroed` is `GlobalAlloc`'s
+/// own: `alloc`, then a clear of the `layout.size()` bytes asked for (not of the block's slack
+/// beyond them), whether or not the memory is fresh from the grower: skipping fresh memory cost
+/// 101 bytes of code and saved time only on memory the call itself had grown.
 ///
-/// Built with opt-level 2 or 3, its helpers are inlined into `alloc` and `dealloc` for speed;
-/// with "s" or "z" they stay out of line, for size (the crate's build script picks from cargo's
-/// `OPT_LEVEL`), but for the bin function, inlined at every level for 40 bytes.
+/// Built with opt-level 2 or 3, its helpers are inlined into `alloc` and `dealloc` for speed,
+/// and a split that leaves a block of the same bin keeps the rest in the block's place in its
+/// list; with "s" or "z" the helpers stay out of line and every split goes through the bins,
+/// for size (the crate's build script picks from cargo's `OPT_LEVEL`), but for the bin function,
+/// inlined at every level for 40 bytes.
 ///
 /// Not [`Sync`]: wrap it in [`AssumeSingleThreaded`](crate::AssumeSingleThreaded) or
 /// [`LockedAllocator`](crate::LockedAllocator).
@@ -118,9 +109,6 @@ pub struct BinnedAllocator<Gr = WasmGrower> {
     heads: [Cell<*mut u8>; BINS],
     /// One past the end of the last region, or null before the first.
     top: Cell<*mut u8>,
-    /// The victim: the rest of the last block split, or null. Requests that their own bin
-    /// cannot serve are cut from its front. Tagged as a used block, in no list.
-    victim: Cell<*mut u8>,
     grower: Gr,
 }
 
@@ -146,7 +134,6 @@ impl<Gr> BinnedAllocator<Gr> {
             bitmap: Cell::new(0),
             heads: [const { Cell::new(null_mut()) }; BINS],
             top: Cell::new(null_mut()),
-            victim: Cell::new(null_mut()),
             grower,
         }
     }
@@ -221,6 +208,18 @@ const _: () = assert!(
     "a one-byte payload takes a block of MIN bytes"
 );
 
+/// Whether a free block of `have` bytes, split to hand out at least `MIN` and leave `rest` bytes
+/// (`rest <= have - MIN`), leaves a block of its own bin: iff `rest` is at least `have` with all
+/// but its three top bits cleared. Bins from 16 units of `G` up are the quarters of a power of
+/// two, which the three top bits name. Below 16 units, clearing the bits below the top three
+/// takes off at most one unit, less than `MIN`: the answer is no, as it must be for exact bins.
+/// In the last bin: yes only for a rest of the last bin (a few are told no, which is safe).
+#[inline(always)]
+fn stays_in_bin(rest: usize, have: usize) -> bool {
+    let low = usize::BITS - 3 - have.leading_zeros();
+    rest >= have >> low << low
+}
+
 /// Writes the header and the footer of the block `b` of `size` bytes: both hold `tag` (its size,
 /// with `FREE` while it is in a list).
 ///
@@ -277,6 +276,54 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
         self.bitmap.set(self.bitmap.get() | 1 << i);
     }
 
+    /// Puts the free block `r` in the place of the free block `b` in `b`'s list: the same
+    /// neighbours, or the head of the bin. Cheaper than [`unlink`](Self::unlink) and a `link`:
+    /// no bin function, no bitmap, and the list keeps its order.
+    ///
+    /// # Safety
+    ///
+    /// `b` is a free block in its bin's list; `r` is a free block of the same bin, not in any
+    /// list, with its header and footer written. `b` is in no list afterwards.
+    #[inline(always)]
+    unsafe fn replace(&self, b: *mut u8, r: *mut u8) {
+        // SAFETY: as for `unlink`; `r` is a free block, with room for both links.
+        unsafe {
+            let next = b.add(W).cast::<*mut u8>().read();
+            let prev = b.add(2 * W).cast::<*mut u8>().read();
+            r.add(W).cast::<*mut u8>().write(next);
+            r.add(2 * W).cast::<*mut u8>().write(prev);
+            self.splice(next, prev, r, r);
+        }
+    }
+
+    /// Points the list neighbours of a block whose links are `next` and `prev` away from it:
+    /// `next`'s `prev` link to `for_next`, and `prev`'s `next` link (or the bin's head, when
+    /// `prev` is a bin's mark) to `for_prev`, clearing the bin's bitmap bit when the head becomes
+    /// null. Shared by [`unlink`](Self::unlink) and [`replace`](Self::replace).
+    ///
+    /// # Safety
+    ///
+    /// `next` is null or a free block; `prev` is a free block or a bin's mark; the pointers
+    /// written keep the lists well formed.
+    #[inline(always)]
+    unsafe fn splice(&self, next: *mut u8, prev: *mut u8, for_next: *mut u8, for_prev: *mut u8) {
+        // SAFETY: the caller's contract: both neighbours are free blocks with room for links.
+        unsafe {
+            if !next.is_null() {
+                next.add(2 * W).cast::<*mut u8>().write(for_next);
+            }
+            if prev.addr() & 1 != 0 {
+                let i = prev.addr() >> 1;
+                self.head(i).set(for_prev);
+                if for_prev.is_null() {
+                    self.bitmap.set(self.bitmap.get() & !(1 << i));
+                }
+            } else {
+                prev.add(W).cast::<*mut u8>().write(for_prev);
+            }
+        }
+    }
+
     /// Takes the free block `b` out of its bin.
     ///
     /// # Safety
@@ -294,18 +341,7 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
             set(b, get(b) ^ FREE);
             let next = b.add(W).cast::<*mut u8>().read();
             let prev = b.add(2 * W).cast::<*mut u8>().read();
-            if !next.is_null() {
-                next.add(2 * W).cast::<*mut u8>().write(prev);
-            }
-            if prev.addr() & 1 != 0 {
-                let i = prev.addr() >> 1;
-                self.head(i).set(next);
-                if next.is_null() {
-                    self.bitmap.set(self.bitmap.get() & !(1 << i));
-                }
-            } else {
-                prev.add(W).cast::<*mut u8>().write(next);
-            }
+            self.splice(next, prev, prev, next);
         }
     }
 
@@ -341,21 +377,9 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
         }
     }
 
-    /// Releases the victim, if any, into the bins (merged with its free neighbours).
-    #[cfg_attr(zepto_speed, inline(always))]
-    #[cfg_attr(not(zepto_speed), inline(never))]
-    fn retire_victim(&self) {
-        let v = self.victim.replace(null_mut());
-        if !v.is_null() {
-            // SAFETY: the victim is a block of ours in no list, tagged as used: its header holds
-            // its size.
-            unsafe { self.release(v, get(v)) };
-        }
-    }
-
     /// Hands out the first `need` bytes of the block `b` of `have` bytes (not in any list),
-    /// writing its header and footer, and makes the rest the victim (the old victim going to the
-    /// bins) when it is at least `MIN` plus an eighth of `need`. Returns the payload.
+    /// releasing the rest when it is at least `MIN` plus an eighth of `need`, and writes the
+    /// header and footer of what it hands out. Returns the payload.
     ///
     /// A smaller rest stays in the block handed out. Splitting off every rest that can make a
     /// block (at least `MIN`) measured slower and took more memory (why is not measured). Keeping
@@ -364,39 +388,35 @@ impl<Gr: MemoryGrower> BinnedAllocator<Gr> {
     /// (dlmalloc 76%), and heap efficiency never more than 6% below dlmalloc's over 31 churn,
     /// realloc-heavy and trace workloads (was 10%). Keeping rests below a quarter measured as
     /// fast, but 64% against 67% on the trace replay and 65% against 70% on realloc-heavy. 6
-    /// bytes in `full`. (Measured when rests went to the bins, before the victim.)
+    /// bytes in `full`.
     ///
     /// # Safety
     ///
     /// `b` is a block of `have` bytes, `have >= need`, both multiples of `G` and at least `MIN`,
     /// and a valid header follows at `b + have`. Nothing of `b` is read: its header and footer
-    /// may hold anything. The victim, if any, is not inside `b`.
+    /// may hold anything.
     #[cfg_attr(zepto_speed, inline(always))]
     #[cfg_attr(not(zepto_speed), inline(never))]
     unsafe fn carve(&self, b: *mut u8, have: usize, need: usize) -> *mut u8 {
-        // SAFETY: as documented; the rest is a block of at least MIN bytes inside `b`.
+        let keep = if have - need >= MIN + (need >> 3) {
+            need
+        } else {
+            have
+        };
+        // SAFETY: as documented; the rest, when released, is a block of at least MIN bytes,
+        // preceded by the footer written here and followed by the header after `b`. `release`
+        // writes the rest's header itself.
         unsafe {
-            let keep = if have - need >= MIN + (need >> 3) {
-                need
-            } else {
-                have
-            };
             set_tags(b, keep, keep);
             if keep != have {
-                // Both blocks are tagged before the old victim is released, which reads the
-                // header after it and the footer before it.
-                let r = b.add(keep);
-                set_tags(r, have - keep, have - keep);
-                self.retire_victim();
-                self.victim.set(r);
+                self.release(b.add(keep), have - keep);
             }
             b.add(W)
         }
     }
 
     /// Grows memory for a block of at least `size` bytes and releases it into the bins (merged
-    /// with a free block it follows; not with the victim, which stays). False when the grower
-    /// refuses.
+    /// with a free block it follows). False when the grower refuses.
     #[inline(never)]
     fn refill(&self, size: usize) -> bool {
         // The block plus a pad word in front and the sentinel behind. No overflow: `size` is at
@@ -441,10 +461,8 @@ impl<Gr: core::fmt::Debug> core::fmt::Debug for BinnedAllocator<Gr> {
 // ownership with it.
 unsafe impl<Gr: Send> Send for BinnedAllocator<Gr> {}
 
-// SAFETY: a block is handed out only after it leaves its bin (or is cut from the victim, which is
-// in no bin, and is no longer the victim's), and returns to a bin only through `dealloc` (or
-// `realloc`, or as the victim retired), so blocks never overlap; sizes and alignments are as
-// requested.
+// SAFETY: a block is handed out only after it leaves its bin, and returns to a bin only through
+// `dealloc` (or `realloc`), so blocks never overlap; sizes and alignments are as requested.
 unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let need = block_size(layout.size());
@@ -455,10 +473,8 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
         loop {
             // The first block of the request's own bin if it fits: reusing a block of about the
             // same size keeps memory tight (it raised the heap efficiency of the benchmark's
-            // churn at N = 100 from 68% to 80%). Else the front of the victim, if the request
-            // fits it (and needs no more than a 2-word alignment): cut without the bins, the
-            // rest stays the victim. Else the first block of the first non-empty bin above it:
-            // bins rise with the size, so all its blocks fit. Else, when there is none,
+            // churn at N = 100 from 68% to 80%). Else the first block of the first non-empty bin
+            // above it: bins rise with the size, so all its blocks fit. Else, when there is none,
             // the first block of the request's own bin that fits, looking at each, rather than
             // grow memory while one is free (the benchmark's churn run for 1.6 million steps at
             // N = 2,000 grew 2.36 MB with this, 2.49 MB with the head alone; 3.2 million steps at
@@ -474,11 +490,6 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                 let mut b = if !own.is_null() && get(own) & !FREE >= search {
                     own
                 } else {
-                    let v = self.victim.get();
-                    if align <= G && !v.is_null() && get(v) >= need {
-                        self.victim.set(null_mut());
-                        return self.carve(v, get(v), need);
-                    }
                     self.head(if above != 0 {
                         above.trailing_zeros() as usize
                     } else {
@@ -496,6 +507,20 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
                     continue;
                 }
                 let have = get(b) & !FREE;
+                let rest = have - need;
+                if cfg!(zepto_speed) && align <= G && stays_in_bin(rest, have) {
+                    // The rest after the request stays in the block's bin: it takes the block's
+                    // place in its list instead of leaving it and coming back through `release`
+                    // (the trace replay, where almost every allocation splits one large free
+                    // block, ran 0.10x-0.12x of dlmalloc's speed faster at opt-level 3). Built
+                    // with opt-level 2 or 3 only: at "z" it costs 143 bytes in `full`, and there
+                    // the churn at N = 10,000 ran slower (0.98x against 1.09x dlmalloc; the trace
+                    // 0.97x against 0.90x; one 41-round run).
+                    let r = b.add(need);
+                    set_tags(r, rest, rest | FREE);
+                    self.replace(b, r);
+                    return self.carve(b, need, need);
+                }
                 self.unlink(b);
                 if align > G {
                     // The aligned payload, at least MIN past the block's start: the front becomes
@@ -532,13 +557,8 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
             // A used block's header is its size alone.
             let mut have = get(b);
             if need > have {
-                // Grow into the next block if it is free and large enough; else move. The victim
-                // goes to the bins first when it is the next block, so that a block before it
-                // (a buffer growing at the end of memory) grows in place.
+                // Grow into the next block if it is free and large enough; else move.
                 let next = b.add(have);
-                if next == self.victim.get() {
-                    self.retire_victim();
-                }
                 let after = get(next);
                 have += after & !FREE;
                 if after & FREE == 0 || have < need {
@@ -558,7 +578,7 @@ unsafe impl<Gr: MemoryGrower> GlobalAlloc for BinnedAllocator<Gr> {
 }
 
 #[cfg(feature = "testing")]
-impl<Gr: MemoryGrower> crate::testing::Inspect for BinnedAllocator<Gr> {
+impl<Gr> crate::testing::Inspect for BinnedAllocator<Gr> {
     fn free_blocks(&self) -> std::vec::Vec<(usize, usize)> {
         let mut blocks = std::vec::Vec::new();
         for (i, head) in self.heads.iter().enumerate() {
@@ -588,20 +608,10 @@ impl<Gr: MemoryGrower> crate::testing::Inspect for BinnedAllocator<Gr> {
                 }
             }
         }
-        let v = self.victim.get();
-        if !v.is_null() {
-            // SAFETY: the victim is a block of ours, tagged as used.
-            let (size, footer) = unsafe { (get(v), get(v.add(get(v) - W))) };
-            assert!(size >= MIN && size % G == 0, "victim {v:?}: size {size}");
-            assert_eq!((v.addr() + W) % G, 0, "victim {v:?} misaligned");
-            assert_eq!(footer, size, "victim {v:?}: footer");
-            blocks.push((v.addr(), size));
-        }
         blocks.sort_unstable();
         for pair in blocks.windows(2) {
-            // Blocks beside the victim merge with it only when it is retired.
             assert!(
-                pair[0].0 + pair[0].1 < pair[1].0 || [pair[0].0, pair[1].0].contains(&v.addr()),
+                pair[0].0 + pair[0].1 < pair[1].0,
                 "free blocks {pair:x?} not merged"
             );
         }
@@ -626,10 +636,6 @@ impl<Gr: MemoryGrower> crate::testing::Inspect for BinnedAllocator<Gr> {
     fn joins_any_adjacent(&self) -> bool {
         false
     }
-
-    fn settle(&self) {
-        self.retire_victim();
-    }
 }
 
 #[cfg(test)]
@@ -648,6 +654,42 @@ mod tests {
             }
         }
         low * G
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "arithmetic only, and slow interpreted")]
+    fn stays_in_bin_says_yes_exactly_when_the_rest_keeps_the_bin() {
+        let check = |have: usize, rest: usize| {
+            let same = bin(rest) == bin(have);
+            let yes = stays_in_bin(rest, have);
+            if bin(have) < BINS - 1 {
+                assert_eq!(yes, same, "{rest} B left of {have} B");
+            } else {
+                // The last bin: "yes" only for a rest of the last bin.
+                assert!(!yes || same, "{rest} B left of {have} B");
+            }
+        };
+        // Every split of every block below 4,096 units (a split hands out at least MIN).
+        for have in (MIN..4096 * G).step_by(G) {
+            for rest in (MIN..=have.saturating_sub(MIN)).step_by(G) {
+                check(have, rest);
+            }
+        }
+        // Above, the edges: blocks at and around each bin's bounds, rests around their bin's
+        // smallest size.
+        for k in 12..40 {
+            for q in 0..4 {
+                let bound = ((4 + q) << (k - 2)) * G;
+                for have in [bound - G, bound, bound + G] {
+                    let low = smallest_of(bin(have));
+                    for rest in [MIN, low - G, low, low + G, have - MIN] {
+                        if rest >= MIN && rest <= have - MIN {
+                            check(have, rest);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

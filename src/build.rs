@@ -11,8 +11,9 @@
 //!   `-C target-feature=+atomics`, `-C target-cpu=bleeding-edge`, and whatever a later target or
 //!   CPU brings. Should the query fail, the script falls back to the target name and the flags.
 //! - `zepto_speed` when the crate is built with opt-level 2 or 3: the binned allocator's helpers
-//!   are then inlined into its entry points, for speed, where at "s" and "z" they stay out of
-//!   line, for size. The size gate measures the "z" build.
+//!   are then inlined into its entry points, and a split that leaves a block of the same bin
+//!   keeps it in the list without relinking, for speed, where at "s" and "z" the helpers stay
+//!   out of line and splits relink, for size. The size gate measures the "z" build.
 
 use std::env;
 use std::process::Command;

@@ -27,12 +27,12 @@
 //! | `LeakingPageAllocator` | 119 |
 //! | `AssumeSingleThreaded<LeakingAllocator>` | 179 |
 //! | `AssumeSingleThreaded<FreeListAllocator>` | 440 |
-//! | `AssumeSingleThreaded<BinnedAllocator>` | 1122 |
+//! | `AssumeSingleThreaded<BinnedAllocator>` | 981 |
 //! | `CountingAllocator<AssumeSingleThreaded<FreeListAllocator>>` | 730 |
-//! | `CountingAllocator<AssumeSingleThreaded<BinnedAllocator>>` | 1411 |
-//! | `CountingAllocator<LockedAllocator<BinnedAllocator>>` | 1498 |
+//! | `CountingAllocator<AssumeSingleThreaded<BinnedAllocator>>` | 1270 |
+//! | `CountingAllocator<LockedAllocator<BinnedAllocator>>` | 1360 |
 //! | `CheckedAllocator<AssumeSingleThreaded<FreeListAllocator>>` | 1988 |
-//! | `CheckedAllocator<AssumeSingleThreaded<BinnedAllocator>>` | 2566 |
+//! | `CheckedAllocator<AssumeSingleThreaded<BinnedAllocator>>` | 2449 |
 //! | `lol_alloc AssumeSingleThreaded<FreeListAllocator>` | 575 |
 //! | `talc 5.1.1 WasmDynamicTalc` | 1608 |
 //! | `rlsf 0.2.3 SmallGlobalTlsf` | 1143 |

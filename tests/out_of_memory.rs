@@ -100,7 +100,6 @@ fn recovers_after_frees(config: &Configuration) {
         // SAFETY: allocated above with `small`.
         unsafe { alloc.dealloc(ptr, small) };
     }
-    inspect.settle();
     assert_eq!(
         inspect.free_blocks().len(),
         1,

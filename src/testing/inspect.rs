@@ -28,11 +28,6 @@ pub trait Inspect {
     fn joins_any_adjacent(&self) -> bool {
         true
     }
-
-    /// Returns to the free lists what the allocator keeps aside from them (the binned
-    /// allocator's victim), so that a heap whose blocks are all freed is one free block per
-    /// region. Changes no live block.
-    fn settle(&self) {}
 }
 
 /// The stretches of memory that `inspect`'s allocator treats as one region, in address order:
@@ -69,10 +64,6 @@ impl<T: Inspect> Inspect for AssumeSingleThreaded<T> {
     fn joins_any_adjacent(&self) -> bool {
         self.inner().joins_any_adjacent()
     }
-
-    fn settle(&self) {
-        self.inner().settle();
-    }
 }
 
 impl<T: Inspect> Inspect for LockedAllocator<T> {
@@ -92,10 +83,6 @@ impl<T: Inspect> Inspect for LockedAllocator<T> {
     fn joins_any_adjacent(&self) -> bool {
         self.with_lock(Inspect::joins_any_adjacent)
     }
-
-    fn settle(&self) {
-        self.with_lock(Inspect::settle);
-    }
 }
 
 impl<T: Inspect> Inspect for CountingAllocator<T> {
@@ -114,10 +101,6 @@ impl<T: Inspect> Inspect for CountingAllocator<T> {
 
     fn joins_any_adjacent(&self) -> bool {
         self.inner().joins_any_adjacent()
-    }
-
-    fn settle(&self) {
-        self.inner().settle();
     }
 }
 
@@ -144,9 +127,5 @@ impl<T: Inspect + core::alloc::GlobalAlloc> Inspect for CheckedAllocator<T> {
 
     fn joins_any_adjacent(&self) -> bool {
         self.inner().joins_any_adjacent()
-    }
-
-    fn settle(&self) {
-        self.inner().settle();
     }
 }

@@ -281,7 +281,6 @@ fn finish<A: GlobalAlloc + ?Sized>(
     }
     if let Some(inspect) = inspect {
         model.check_heap(inspect, grower);
-        inspect.settle();
         let (front, back) = inspect.region_overhead();
         let expected: std::vec::Vec<(usize, usize)> =
             super::inspect::joined_regions(inspect, grower)
