@@ -7,18 +7,7 @@
 // `node --no-liftoff` so every function is optimised before it is timed.
 //
 // Usage: node --no-liftoff ci/bench/run.mjs <plan.json>
-//        node --no-liftoff ci/bench/run.mjs --once <module.wasm> <export> <args...>
-// `--once` runs one workload once and prints its allocator calls (the runner's `--instructions`
-// mode runs it under cachegrind).
 import { readFileSync } from "node:fs";
-
-if (process.argv[2] === "--once") {
-  const [path, name, ...args] = process.argv.slice(3);
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {});
-  exports[name](...args.map(Number));
-  console.log(`calls ${exports.calls()}`);
-  process.exit(0);
-}
 
 const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const modules = plan.modules.map(({ name, path }) => ({

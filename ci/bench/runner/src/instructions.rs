@@ -3,9 +3,9 @@
 //! in a fresh instance under wasmtime with fuel metering (`ci/bench/fuel.py`): the count is the
 //! wasm operators the call executed (wasmtime's fuel: about one unit per operator, a few
 //! structural ones free), exact and the same on every run and machine for a given module and
-//! wasmtime version. It counts the module's
-//! own code, not what an engine makes of it: V8 inlines small functions and keeps values in
-//! registers, so a call or a load costs it less than the count says; read it beside the times.
+//! wasmtime version. It counts the module's own code, not what an engine makes of it: V8 inlines
+//! small functions and keeps values in registers, so a call or a load costs it less than the
+//! count says; read it beside the times.
 //!
 //! Reported per run for a whole program and per allocator call (divided by the run's calls) for
 //! the rest.
